@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace Switchboard.Anthropic;
+
+/// <summary>The body of <c>GET /v1/models</c>, in Anthropic's paging shape.</summary>
+public sealed class ModelList
+{
+    [JsonPropertyName("data")] public List<ModelInfo> Data { get; set; } = [];
+    [JsonPropertyName("has_more")] public bool HasMore { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    [JsonPropertyName("first_id")] public string? FirstId { get; set; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    [JsonPropertyName("last_id")] public string? LastId { get; set; }
+}
+
+public sealed class ModelInfo
+{
+    [JsonPropertyName("type")] public string Type { get; set; } = "model";
+    [JsonPropertyName("id")] public required string Id { get; set; }
+    [JsonPropertyName("display_name")] public required string DisplayName { get; set; }
+    [JsonPropertyName("created_at")] public string CreatedAt { get; set; } = "2025-01-01T00:00:00Z";
+}

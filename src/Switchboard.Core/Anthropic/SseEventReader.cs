@@ -1,0 +1,43 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace Switchboard.Anthropic;
+
+/// <summary>
+/// Reads an Anthropic-format SSE stream into <see cref="StreamEvent"/>s. Framing (chunk boundaries anywhere, UTF-8
+/// split across reads, CRLF, comments) is the BCL's <see cref="SseParser"/>; this only turns each data payload into
+/// an event.
+/// </summary>
+public static class SseEventReader
+{
+    public static async IAsyncEnumerable<StreamEvent> ReadAsync(
+        Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var parser = SseParser.Create(stream, Parse);
+        await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (item.Data is { } streamEvent) yield return streamEvent;
+        }
+    }
+
+    private static StreamEvent? Parse(string eventType, ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty) return null;
+        StreamEvent? parsed;
+        try
+        {
+            parsed = JsonSerializer.Deserialize(data, AnthropicJson.Default.StreamEvent);
+        }
+        catch (JsonException ex)
+        {
+            throw new AnthropicErrorException(
+                AnthropicError.Api($"The upstream sent a malformed '{eventType}' event: {ex.Message}", 502), ex);
+        }
+
+        if (parsed is null) return null;
+        // The SSE "event:" line is authoritative when the payload omits its own type.
+        if (parsed.Type is null && eventType != SseParser.EventTypeDefault) parsed.Type = eventType;
+        return parsed;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Net;
+using Switchboard.Providers;
+
+namespace Switchboard.Config;
+
+/// <summary>Checks what the JSON shape alone cannot; reports every problem at once, each with its path.</summary>
+public static class ConfigValidator
+{
+    public static IReadOnlyList<ConfigError> Validate(SwitchboardConfig config, string file, ProviderRegistry registry)
+    {
+        var errors = new List<ConfigError>();
+        void Add(string path, string problem) => errors.Add(new ConfigError(file, path, problem));
+
+        if (config.Port is < 1 or > 65535) Add("$.port", $"{config.Port} is not a TCP port (1-65535)");
+        if (string.IsNullOrWhiteSpace(config.Host)) Add("$.host", "must not be empty");
+        else if (!IsLoopback(config.Host) && string.IsNullOrEmpty(config.ApiKey))
+            Add("$.host", $"binding '{config.Host}' would expose the router beyond this machine; set apiKey first, " +
+                          "or use 127.0.0.1");
+        if (config.PingIntervalSeconds <= 0) Add("$.pingIntervalSeconds", "must be greater than 0");
+
+        if (!config.Providers.ContainsKey(config.DefaultProvider))
+            Add("$.defaultProvider", $"'{config.DefaultProvider}' is not a configured provider; configured: " +
+                                     NameList(config.Providers.Keys));
+
+        foreach (var (name, provider) in config.Providers)
+        {
+            var path = $"$.providers.{name}";
+            if (name.Length == 0 || name.IndexOfAny([':', ',', '/']) >= 0)
+                Add(path, "a provider name must be non-empty and contain no ':', ',' or '/' (they separate provider and model)");
+            if (provider.TimeoutSeconds is <= 0) Add($"{path}.timeoutSeconds", "must be greater than 0");
+            if (!registry.TryGet(provider.Type, out var factory))
+            {
+                Add($"{path}.type", $"unknown provider type '{provider.Type}'; known types: {NameList(registry.Types)}");
+                continue;
+            }
+            foreach (var (subPath, problem) in factory.Validate(provider)) Add($"{path}.{subPath}", problem);
+        }
+        return errors;
+    }
+
+    public static bool IsLoopback(string host)
+    {
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address);
+    }
+
+    private static string NameList(IEnumerable<string> names)
+    {
+        var list = string.Join(", ", names.Order(StringComparer.Ordinal));
+        return list.Length == 0 ? "(none)" : list;
+    }
+}

@@ -1,0 +1,28 @@
+namespace Switchboard.Config;
+
+/// <summary>One upstream. Which keys matter depends on <see cref="Type"/>; each provider type validates its own.</summary>
+public sealed record ProviderConfig
+{
+    public required string Type { get; set; }
+    public string? BaseUrl { get; set; }
+
+    /// <summary>The upstream's own credential. For <c>anthropic</c>, when unset the client's own is forwarded.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Extra headers sent to this upstream only.</summary>
+    public Dictionary<string, string>? Headers { get; set; }
+
+    /// <summary>Models to advertise in <c>/v1/models</c>.</summary>
+    public List<string>? Models { get; set; }
+
+    /// <summary>Seconds to wait for the upstream to answer, and the longest silence allowed mid-stream.</summary>
+    public int? TimeoutSeconds { get; set; }
+
+    /// <summary>
+    /// <c>anthropic</c> only: <c>bytes</c> (default) relays the upstream stream byte for byte; <c>events</c> parses
+    /// it into events first, for Anthropic-format servers whose streams need the event pipeline.
+    /// </summary>
+    public string? Relay { get; set; }
+
+    public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds ?? 600);
+}

@@ -1,0 +1,21 @@
+namespace Switchboard.Config;
+
+/// <summary>
+/// The folder that holds the config, the daemon's pid and log files: <c>$SWITCHBOARD_HOME</c>, else
+/// <c>~/.switchboard</c> (<c>%USERPROFILE%\.switchboard</c> on Windows).
+/// </summary>
+public sealed record SwitchboardHome(string Folder)
+{
+    public string ConfigFile => Path.Combine(Folder, "config.json");
+    public string SchemaFile => Path.Combine(Folder, "config.schema.json");
+    public string PidFile => Path.Combine(Folder, "switchboard.pid");
+    public string LogFile => Path.Combine(Folder, "switchboard.log");
+
+    public static SwitchboardHome FromEnvironment()
+    {
+        var explicitHome = Environment.GetEnvironmentVariable("SWITCHBOARD_HOME");
+        if (!string.IsNullOrWhiteSpace(explicitHome)) return new SwitchboardHome(Path.GetFullPath(explicitHome));
+        var user = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return new SwitchboardHome(Path.Combine(user, ".switchboard"));
+    }
+}

@@ -1,0 +1,49 @@
+using Switchboard.Config;
+
+namespace Switchboard.Providers.Anthropic;
+
+/// <summary>
+/// Which client headers go up to an Anthropic-format upstream. Everything end-to-end is forwarded verbatim (a
+/// subscription needs its OAuth bearer and the <c>anthropic-beta</c> list exactly as sent, or it answers 401);
+/// hop-by-hop headers and those the HTTP client owns are not.
+/// </summary>
+internal static class AnthropicHeaders
+{
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        // Hop-by-hop (RFC 9110 §7.6.1) and their common non-standard cousins.
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
+        "transfer-encoding", "upgrade",
+        // Set by the HTTP client for the upstream connection and body.
+        "host", "content-length", "content-type",
+        // Bytes are relayed as they come: ask for them uncompressed.
+        "accept-encoding",
+    };
+
+    private static readonly string[] Credentials = ["x-api-key", "authorization"];
+
+    public static void Apply(
+        IReadOnlyList<KeyValuePair<string, string>> clientHeaders, HttpRequestMessage request, ProviderConfig config)
+    {
+        var ownKey = EnvExpander.ExpandOrNull(config.ApiKey);
+        var replaceCredentials = !string.IsNullOrEmpty(ownKey);
+
+        foreach (var (name, value) in clientHeaders)
+        {
+            if (NotForwarded.Contains(name)) continue;
+            if (replaceCredentials && IsCredential(name)) continue;
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (replaceCredentials) request.Headers.TryAddWithoutValidation("x-api-key", ownKey);
+        if (config.Headers is null) return;
+        foreach (var (name, value) in config.Headers)
+        {
+            request.Headers.Remove(name);
+            request.Headers.TryAddWithoutValidation(name, EnvExpander.Expand(value));
+        }
+    }
+
+    private static bool IsCredential(string name) =>
+        Credentials.Any(credential => credential.Equals(name, StringComparison.OrdinalIgnoreCase));
+}

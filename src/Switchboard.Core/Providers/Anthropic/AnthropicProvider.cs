@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Switchboard.Anthropic;
+using Switchboard.Config;
+
+namespace Switchboard.Providers.Anthropic;
+
+/// <summary>
+/// Pass-through to an Anthropic-format server. The client's credentials (API key or a subscription's OAuth bearer),
+/// <c>anthropic-version</c>, every <c>anthropic-beta</c> value, the query string and the body go up as sent; the reply
+/// comes back as it arrives, errors included, because Claude Code matches on Anthropic's exact wording.
+/// </summary>
+internal sealed class AnthropicProvider(string name, ProviderConfig config, UpstreamClient upstream) : IProvider
+{
+    public const string RelayBytes = "bytes";
+    public const string RelayEvents = "events";
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    public string Name => name;
+
+    public Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken) =>
+        SendAsync("/v1/messages", call, config.Relay == RelayEvents, cancellationToken);
+
+    public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>
+        SendAsync("/v1/messages/count_tokens", call, parseEvents: false, cancellationToken);
+
+    private async Task<ProviderReply> SendAsync(
+        string path, ProviderCall call, bool parseEvents, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, BuildUri(path, call.QueryString));
+        var body = call.RequestChanged
+            ? JsonSerializer.SerializeToUtf8Bytes(call.Request, AnthropicJson.Relaxed.MessagesRequest)
+            : call.OriginalBody;
+        request.Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = Json } };
+        AnthropicHeaders.Apply(call.ClientHeaders, request, config);
+
+        var response = await upstream.SendAsync(name, request, config.Timeout, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var bodyStream = new IdleTimeoutStream(stream, config.Timeout, name);
+            if (parseEvents && response.IsSuccessStatusCode && IsEventStream(response))
+                return new EventStreamReply(ReadEvents(response, bodyStream, cancellationToken));
+            return new UpstreamHttpReply(response, bodyStream);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private static async IAsyncEnumerable<StreamEvent> ReadEvents(
+        HttpResponseMessage response, Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (response)
+        await using (body)
+        {
+            await foreach (var streamEvent in SseEventReader.ReadAsync(body, cancellationToken).ConfigureAwait(false))
+                yield return streamEvent;
+        }
+    }
+
+    private Uri BuildUri(string path, string query)
+    {
+        var baseUrl = EnvExpander.Expand(config.BaseUrl ?? AnthropicProviderFactory.DefaultBaseUrl).TrimEnd('/');
+        // A baseUrl that already ends in /v1 (as some gateways document theirs) must not become /v1/v1.
+        if (baseUrl.EndsWith("/v1", StringComparison.Ordinal)) baseUrl = baseUrl[..^3];
+        return new Uri(baseUrl + path + query);
+    }
+
+    private static bool IsEventStream(HttpResponseMessage response) =>
+        response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+}

@@ -1,0 +1,22 @@
+using Switchboard.Anthropic;
+
+namespace Switchboard.Providers;
+
+/// <summary>What a provider is asked to do: the parsed request, the body as the client sent it, and the client's
+/// HTTP details that a pass-through needs.</summary>
+public sealed class ProviderCall
+{
+    public required MessagesRequest Request { get; init; }
+
+    /// <summary>The client's body byte for byte; sent as is while <see cref="RequestChanged"/> is false.</summary>
+    public required ReadOnlyMemory<byte> OriginalBody { get; init; }
+
+    /// <summary>True once anything (routing, a sanitizer) changed <see cref="Request"/>.</summary>
+    public bool RequestChanged { get; set; }
+
+    /// <summary>The client's query string, including the leading '?', or empty.</summary>
+    public string QueryString { get; init; } = "";
+
+    /// <summary>The client's headers, one entry per value; credentials meant for Switchboard already removed.</summary>
+    public required IReadOnlyList<KeyValuePair<string, string>> ClientHeaders { get; init; }
+}

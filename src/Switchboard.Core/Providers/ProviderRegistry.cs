@@ -1,0 +1,27 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Switchboard.Providers;
+
+/// <summary>Every provider type the build knows, by its config <c>type</c>. Adding a provider is one line here.</summary>
+public sealed class ProviderRegistry
+{
+    private readonly Dictionary<string, IProviderFactory> _factories = new(StringComparer.Ordinal);
+
+    public ProviderRegistry(IEnumerable<IProviderFactory> factories)
+    {
+        foreach (var factory in factories) _factories.Add(factory.Type, factory);
+    }
+
+    public static ProviderRegistry CreateDefault(UpstreamClient upstream) => new([
+        new Anthropic.AnthropicProviderFactory(upstream),
+    ]);
+
+    public IEnumerable<string> Types => _factories.Keys;
+    public IEnumerable<IProviderFactory> Factories => _factories.Values;
+
+    public bool TryGet(string type, [NotNullWhen(true)] out IProviderFactory? factory) =>
+        _factories.TryGetValue(type, out factory);
+
+    public IProviderFactory Get(string type) =>
+        TryGet(type, out var factory) ? factory : throw new KeyNotFoundException($"unknown provider type '{type}'");
+}

@@ -1,0 +1,37 @@
+using Switchboard.Anthropic;
+
+namespace Switchboard.Providers;
+
+/// <summary>What a provider answers with. The host writes each kind to the client.</summary>
+public abstract class ProviderReply : IDisposable
+{
+    public virtual void Dispose() => GC.SuppressFinalize(this);
+}
+
+/// <summary>The internal currency: a stream of Anthropic events, turned into SSE or a complete message.</summary>
+public sealed class EventStreamReply(IAsyncEnumerable<StreamEvent> events) : ProviderReply
+{
+    public IAsyncEnumerable<StreamEvent> Events { get; } = events;
+}
+
+/// <summary>An upstream response relayed as it is: status, headers and body bytes, streamed.</summary>
+public sealed class UpstreamHttpReply(HttpResponseMessage response, Stream body) : ProviderReply
+{
+    public HttpResponseMessage Response { get; } = response;
+
+    /// <summary>The response body, failing a read when the upstream goes silent too long.</summary>
+    public Stream Body { get; } = body;
+
+    public override void Dispose()
+    {
+        Body.Dispose();
+        Response.Dispose();
+        base.Dispose();
+    }
+}
+
+/// <summary>A token count computed by Switchboard itself.</summary>
+public sealed class TokenCountReply(int inputTokens) : ProviderReply
+{
+    public int InputTokens { get; } = inputTokens;
+}

@@ -1,0 +1,28 @@
+using Switchboard.Anthropic;
+using Switchboard.Config;
+
+namespace Switchboard.Routing;
+
+/// <summary>
+/// Reads a target out of a model name: <c>provider:model</c> or CCR's <c>provider,model</c>. A name whose prefix is
+/// not a configured provider (<c>claude-sonnet-4-5</c>, <c>qwen3:8b</c>) goes to <c>defaultProvider</c> unchanged.
+/// The comma form is never a real model name, so an unknown provider there is an error rather than a guess.
+/// </summary>
+public static class ModelTargetParser
+{
+    public static ModelTarget Resolve(string model, SwitchboardConfig config)
+    {
+        var separator = model.AsSpan().IndexOfAny(':', ',');
+        if (separator > 0)
+        {
+            var provider = model[..separator];
+            var rest = model[(separator + 1)..];
+            if (config.Providers.ContainsKey(provider) && rest.Length > 0) return new ModelTarget(provider, rest);
+            if (model[separator] == ',')
+                throw new AnthropicErrorException(AnthropicError.InvalidRequest(
+                    $"Unknown provider '{provider}' in model '{model}'. Configured providers: " +
+                    $"{string.Join(", ", config.Providers.Keys.Order(StringComparer.Ordinal))}."));
+        }
+        return new ModelTarget(config.DefaultProvider, model);
+    }
+}

@@ -1,0 +1,21 @@
+using System.CommandLine;
+using Switchboard.Cli.Commands;
+
+namespace Switchboard.Cli;
+
+/// <summary>The command tree. Each command is one small class; options are declared once, in it.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        // Everything after `code` belongs to Claude Code, flags included, so it bypasses our parser.
+        if (args.Length > 0 && args[0] == "code") return await CodeCommand.RunAsync(args[1..]);
+
+        var root = new RootCommand("Switchboard: a local model router for Claude Code.")
+        {
+            ServeCommand.Create(),
+            CodeCommand.Create(),
+        };
+        return await root.Parse(args).InvokeAsync();
+    }
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Switchboard.Config;
+using Switchboard.Hosting;
+
+namespace Switchboard.Cli.Commands;
+
+/// <summary><c>switchboard serve</c>: run the router in the foreground until Ctrl+C.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var port = new Option<int?>("--port") { Description = "Port for this run (the config's port otherwise)." };
+        var host = new Option<string?>("--host") { Description = "Address to bind for this run." };
+        var verbose = new Option<bool>("--verbose") { Description = "Log debug detail." };
+        var daemon = new Option<bool>("--daemon") { Description = "Run as the background daemon (used by start).", Hidden = true };
+        var command = new Command("serve", "Run the router in the foreground.") { port, host, verbose, daemon };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var options = new ServerOptions
+            {
+                Home = SwitchboardHome.FromEnvironment(),
+                Port = result.GetValue(port),
+                Host = result.GetValue(host),
+                LogLevel = result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information,
+                WritePidFile = result.GetValue(daemon),
+            };
+            return await RunAsync(options, cancellationToken);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
+    {
+        SwitchboardServer server;
+        try
+        {
+            server = SwitchboardServer.Create(options);
+        }
+        catch (ConfigException ex)
+        {
+            await Console.Error.WriteLineAsync($"switchboard: {ex.Message}");
+            return 2;
+        }
+
+        await using (server)
+        {
+            try
+            {
+                await server.RunAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"switchboard: cannot listen: {ex.Message} (is another Switchboard running? try `switchboard status`)");
+                return 1;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace Switchboard.Hosting;
+
+/// <summary>Source-generated JSON for the server's own endpoints.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(ServerInfo))]
+public sealed partial class HostJson : JsonSerializerContext;
+
+public sealed record ServerInfo(string Name, string Version);
+
+public sealed record HealthReport
+{
+    public required string Status { get; init; }
+    public required string Version { get; init; }
+    public required long UptimeSeconds { get; init; }
+    public required int Pid { get; init; }
+    public required string Url { get; init; }
+    public required ConfigHealth Config { get; init; }
+    public required List<ProviderSummary> Providers { get; init; }
+}
+
+public sealed record ConfigHealth(string File, bool Valid, long Version, List<string> Problems);
+
+public sealed record ProviderSummary(string Name, string Type, string? BaseUrl);

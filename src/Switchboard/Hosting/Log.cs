@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Hosting;
+
+/// <summary>The server's log lines, source-generated: no string building unless the level is on.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Switchboard {Version} listening on {Url} (config {ConfigFile})")]
+    public static partial void Listening(ILogger logger, string version, string url, string configFile);
+
+    [LoggerMessage(2, LogLevel.Information, "{Method} {Path} model={Model} -> {Target} {Status} in {ElapsedMs} ms")]
+    public static partial void Request(ILogger logger, string method, string path, string model, string target, int status, long elapsedMs);
+
+    [LoggerMessage(3, LogLevel.Warning, "{Method} {Path} failed: {Status} {ErrorType}: {Message}")]
+    public static partial void RequestFailed(ILogger logger, string method, string path, int status, string errorType, string message);
+
+    [LoggerMessage(4, LogLevel.Warning, "Upstream stream broke off: {Message}")]
+    public static partial void UpstreamBrokeOff(ILogger logger, string message);
+
+    [LoggerMessage(5, LogLevel.Error, "Unexpected failure handling {Method} {Path}")]
+    public static partial void Unexpected(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(6, LogLevel.Debug, "Client went away during {Method} {Path}; upstream request cancelled")]
+    public static partial void ClientGone(ILogger logger, string method, string path);
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Switchboard.Anthropic;
+using Switchboard.Config;
+using Switchboard.Providers;
+using Switchboard.Routing;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// <c>POST /v1/messages</c> and <c>POST /v1/messages/count_tokens</c>: read and check the request, pick the target,
+/// hand it to the provider and write the reply. Every failure leaves as an Anthropic error.
+/// </summary>
+internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter replies, ILogger logger)
+{
+    /// <summary>Anthropic's own request size limit.</summary>
+    public const long MaxBodyBytes = 32 * 1024 * 1024;
+
+    public Task HandleMessagesAsync(HttpContext context) => HandleAsync(context, countTokens: false);
+    public Task HandleCountTokensAsync(HttpContext context) => HandleAsync(context, countTokens: true);
+
+    private async Task HandleAsync(HttpContext context, bool countTokens)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var snapshot = configStore.Current;
+        var model = "?";
+        var target = "?";
+        try
+        {
+            var clientKey = EnvExpander.ExpandOrNull(snapshot.Config.ApiKey);
+            if (!ClientAuth.IsAuthorized(context.Request.Headers, clientKey))
+                throw new AnthropicErrorException(AnthropicError.Authentication(
+                    "Switchboard requires its API key (apiKey in config): send it as x-switchboard-key, x-api-key " +
+                    "or Authorization: Bearer."));
+
+            var body = await ReadBodyAsync(context);
+            var request = Parse(body.Span);
+            var invalid = RequestValidator.Validate(request, requireMaxTokens: !countTokens);
+            if (invalid is not null) throw new AnthropicErrorException(invalid);
+            model = request.Model!;
+
+            var resolved = ModelTargetParser.Resolve(model, snapshot.Config);
+            target = resolved.ToString();
+            var provider = snapshot.Providers[resolved.Provider];
+            var call = new ProviderCall
+            {
+                Request = request,
+                OriginalBody = body,
+                QueryString = context.Request.QueryString.Value ?? "",
+                ClientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, clientKey),
+            };
+            if (resolved.Model != model)
+            {
+                request.Model = resolved.Model;
+                call.RequestChanged = true;
+            }
+
+            using var reply = countTokens
+                ? await provider.CountTokensAsync(call, context.RequestAborted)
+                : await provider.SendMessagesAsync(call, context.RequestAborted);
+            var pingInterval = TimeSpan.FromSeconds(snapshot.Config.PingIntervalSeconds);
+            await replies.WriteAsync(context, reply, request.IsStreaming && !countTokens, pingInterval);
+            Log.Request(logger, context.Request.Method, context.Request.Path, model, target,
+                context.Response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; cancelling RequestAborted already cancelled the upstream request.
+            Log.ClientGone(logger, context.Request.Method, context.Request.Path);
+        }
+        catch (AnthropicErrorException ex)
+        {
+            await FailAsync(context, ex.Error);
+        }
+        catch (Exception ex)
+        {
+            Log.Unexpected(logger, ex, context.Request.Method, context.Request.Path);
+            await FailAsync(context, AnthropicError.Api($"Switchboard failed unexpectedly: {ex.Message}"));
+        }
+    }
+
+    private async Task FailAsync(HttpContext context, AnthropicError error)
+    {
+        Log.RequestFailed(logger, context.Request.Method, context.Request.Path, error.Status, error.Type, error.Message);
+        if (context.Response.HasStarted)
+        {
+            // Headers are gone; the only honest signal left is to close the connection.
+            context.Abort();
+            return;
+        }
+        context.Response.Clear();
+        await ErrorReplies.WriteAsync(context, error);
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
+    {
+        var length = context.Request.ContentLength;
+        if (length > MaxBodyBytes) throw TooLarge(length.Value);
+        try
+        {
+            using var buffer = new MemoryStream(length is > 0 ? (int)length.Value : 16 * 1024);
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            if (buffer.Length == 0)
+                throw new AnthropicErrorException(AnthropicError.InvalidRequest(
+                    "The request body is empty; send a JSON Messages API request."));
+            return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge(null);
+        }
+    }
+
+    private static AnthropicErrorException TooLarge(long? length) => new(AnthropicError.TooLarge(
+        $"The request is {(length is { } l ? $"{l / 1024 / 1024} MB" : "over the limit")}; " +
+        $"the limit is {MaxBodyBytes / 1024 / 1024} MB. Remove large images or documents from the conversation."));
+
+    private static MessagesRequest Parse(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, AnthropicJson.Default.MessagesRequest)
+                ?? throw new AnthropicErrorException(AnthropicError.InvalidRequest("The request body must be a JSON object, not null."));
+        }
+        catch (JsonException ex)
+        {
+            var where = ex.Path is { Length: > 1 } path ? $" at {path}" : "";
+            var message = ex.Message;
+            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+            if (cut > 0) message = message[..cut];
+            message = message.Replace("Switchboard.Anthropic.", "", StringComparison.Ordinal);
+            throw new AnthropicErrorException(AnthropicError.InvalidRequest(
+                $"The request body is not a valid Messages request{where}: {message}"), ex);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Switchboard.Anthropic;
+using Switchboard.Providers;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// Writes whatever a provider answered to the client: an upstream response relayed byte for byte, or an event
+/// stream as SSE (with pings while the upstream is silent) or as one complete message. Once the response has begun,
+/// a failure becomes an SSE <c>error</c> event and a clean close, never a torn connection.
+/// </summary>
+internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
+{
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
+        "transfer-encoding", "upgrade",
+    };
+
+    public Task WriteAsync(HttpContext context, ProviderReply reply, bool streaming, TimeSpan pingInterval) => reply switch
+    {
+        UpstreamHttpReply upstream => RelayAsync(context, upstream),
+        EventStreamReply events when streaming => StreamAsync(context, events.Events, pingInterval),
+        EventStreamReply events => CompleteAsync(context, events.Events),
+        TokenCountReply count => WriteJsonAsync(context, new TokenCount { InputTokens = count.InputTokens }),
+        _ => throw new InvalidOperationException($"No writer for {reply.GetType().Name}"),
+    };
+
+    private async Task RelayAsync(HttpContext context, UpstreamHttpReply reply)
+    {
+        var upstream = reply.Response;
+        var response = context.Response;
+        response.StatusCode = (int)upstream.StatusCode;
+        CopyHeaders(upstream.Headers, response);
+        CopyHeaders(upstream.Content.Headers, response);
+
+        var isEventStream = upstream.Content.Headers.ContentType?.MediaType == "text/event-stream";
+        try
+        {
+            if (isEventStream)
+            {
+                response.Headers.ContentLength = null;
+                await response.StartAsync(context.RequestAborted);
+                await new SseBoundaryRelay(response.BodyWriter).CopyAsync(reply.Body, context.RequestAborted);
+            }
+            else
+            {
+                await reply.Body.CopyToAsync(response.Body, context.RequestAborted);
+            }
+        }
+        catch (Exception ex) when (IsUpstreamFailure(ex, context))
+        {
+            if (!isEventStream)
+            {
+                // A JSON body cut short cannot be mended; tell the client by closing the connection abruptly.
+                Log.UpstreamBrokeOff(logger, ex.Message);
+                context.Abort();
+                return;
+            }
+            await WriteStreamErrorAsync(context, ex);
+        }
+    }
+
+    private async Task StreamAsync(HttpContext context, IAsyncEnumerable<StreamEvent> events, TimeSpan pingInterval)
+    {
+        var cancellationToken = context.RequestAborted;
+        await using var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        // Hold the status until the first event: a failure before it still gets a proper HTTP error.
+        if (!await enumerator.MoveNextAsync())
+            throw new AnthropicErrorException(AnthropicError.Api("The upstream ended the stream before sending anything.", 502));
+
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        var writer = new SseEventWriter(response.BodyWriter);
+        try
+        {
+            writer.Write(enumerator.Current);
+            await response.BodyWriter.FlushAsync(cancellationToken);
+            await foreach (var streamEvent in Remaining(enumerator).WithPings(pingInterval, time, cancellationToken))
+            {
+                writer.Write(streamEvent);
+                await response.BodyWriter.FlushAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (IsUpstreamFailure(ex, context))
+        {
+            await WriteStreamErrorAsync(context, ex);
+        }
+    }
+
+    private static async Task CompleteAsync(HttpContext context, IAsyncEnumerable<StreamEvent> events)
+    {
+        var accumulator = new MessageAccumulator();
+        await foreach (var streamEvent in events.WithCancellation(context.RequestAborted)) accumulator.Apply(streamEvent);
+        if (accumulator.Error is { } error)
+        {
+            await ErrorReplies.WriteAsync(context, new AnthropicError(ErrorReplies.StatusFor(error.Type), error.Type, error.Message));
+            return;
+        }
+        await WriteJsonAsync(context, accumulator.Build());
+    }
+
+    private static Task WriteJsonAsync(HttpContext context, MessageResponse message)
+    {
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, message, AnthropicJson.Relaxed.MessageResponse,
+            context.RequestAborted);
+    }
+
+    private static Task WriteJsonAsync(HttpContext context, TokenCount count)
+    {
+        context.Response.ContentType = "application/json";
+        return JsonSerializer.SerializeAsync(context.Response.Body, count, AnthropicJson.Relaxed.TokenCount,
+            context.RequestAborted);
+    }
+
+    private async Task WriteStreamErrorAsync(HttpContext context, Exception ex)
+    {
+        var error = ex is AnthropicErrorException known
+            ? known.Error
+            : AnthropicError.Api($"The upstream stream broke off: {ex.Message}", 502);
+        Log.UpstreamBrokeOff(logger, error.Message);
+        var writer = new SseEventWriter(context.Response.BodyWriter);
+        writer.Write(StreamEvent.ForError(error.ToDetail()));
+        await context.Response.BodyWriter.FlushAsync(CancellationToken.None);
+    }
+
+    /// <summary>A failure of the upstream, as opposed to the client going away (which needs no answer).</summary>
+    private static bool IsUpstreamFailure(Exception ex, HttpContext context) =>
+        !context.RequestAborted.IsCancellationRequested &&
+        ex is AnthropicErrorException or IOException or HttpRequestException or OperationCanceledException or JsonException;
+
+    private static async IAsyncEnumerable<StreamEvent> Remaining(IAsyncEnumerator<StreamEvent> enumerator)
+    {
+        while (await enumerator.MoveNextAsync()) yield return enumerator.Current;
+    }
+
+    private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, HttpResponse to)
+    {
+        foreach (var (name, values) in from.NonValidated)
+        {
+            if (HopByHop.Contains(name)) continue;
+            to.Headers[name] = values.Count == 1 ? values.ToString() : values.ToArray();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+using Switchboard.Config;
+using Switchboard.Providers;
+
+namespace Switchboard.Hosting;
+
+/// <summary>How to run one server: where its home is, and what this run overrides without writing the config.</summary>
+public sealed record ServerOptions
+{
+    public required SwitchboardHome Home { get; init; }
+
+    /// <summary>Overrides the config's port for this run; 0 picks a free port.</summary>
+    public int? Port { get; init; }
+    public string? Host { get; init; }
+
+    /// <summary>Write the pid file once listening, remove it on exit (the daemon does; tests do not).</summary>
+    public bool WritePidFile { get; init; }
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Extra provider types, beside the built-in ones.</summary>
+    public IReadOnlyList<Func<UpstreamClient, IProviderFactory>> ExtraProviders { get; init; } = [];
+
+    /// <summary>Where log lines go; the console when null.</summary>
+    public ILoggerProvider? LoggerProvider { get; init; }
+
+    public SwitchboardConfig ApplyOverrides(SwitchboardConfig config) => config with
+    {
+        Port = Port ?? config.Port,
+        Host = Host ?? config.Host,
+    };
+}

@@ -1,0 +1,79 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// Relays an upstream SSE body to the client as bytes arrive, but only ever up to the end of a complete event. If the
+/// upstream breaks off mid-event, the half event is never shown, so the error event that follows is well-formed.
+/// </summary>
+internal sealed class SseBoundaryRelay(PipeWriter client)
+{
+    private byte[] _pending = [];
+    private int _pendingLength;
+
+    /// <summary>Copies until the upstream ends. Exceptions from the upstream propagate; the half event is dropped.</summary>
+    public async Task CopyAsync(Stream upstream, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await upstream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                await RelayAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+
+            // A clean end: whatever is left is the upstream's last word, complete or not.
+            if (_pendingLength > 0)
+                await client.WriteAsync(_pending.AsMemory(0, _pendingLength), cancellationToken).ConfigureAwait(false);
+            _pendingLength = 0;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async ValueTask RelayAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    {
+        if (_pendingLength == 0)
+        {
+            var end = EndOfLastEvent(chunk.Span);
+            if (end > 0) await client.WriteAsync(chunk[..end], cancellationToken).ConfigureAwait(false);
+            Keep(chunk.Span[end..]);
+            return;
+        }
+
+        Keep(chunk.Span);
+        var complete = EndOfLastEvent(_pending.AsSpan(0, _pendingLength));
+        if (complete == 0) return;
+        await client.WriteAsync(_pending.AsMemory(0, complete), cancellationToken).ConfigureAwait(false);
+        _pending.AsSpan(complete, _pendingLength - complete).CopyTo(_pending);
+        _pendingLength -= complete;
+    }
+
+    private void Keep(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty) return;
+        if (_pendingLength + bytes.Length > _pending.Length)
+            Array.Resize(ref _pending, Math.Max(_pendingLength + bytes.Length, Math.Max(256, _pending.Length * 2)));
+        bytes.CopyTo(_pending.AsSpan(_pendingLength));
+        _pendingLength += bytes.Length;
+    }
+
+    /// <summary>The length of the prefix that ends with a blank line (LF LF, CRLF CRLF, or CR CR); 0 if none.</summary>
+    internal static int EndOfLastEvent(ReadOnlySpan<byte> data)
+    {
+        for (var i = data.Length - 1; i >= 1; i--)
+        {
+            var current = data[i];
+            if (current != (byte)'\n' && current != (byte)'\r') continue;
+            var previous = data[i - 1];
+            if (current == (byte)'\n' && previous == (byte)'\n') return i + 1;
+            if (current == (byte)'\r' && previous == (byte)'\r' && (i + 1 >= data.Length || data[i + 1] != (byte)'\n'))
+                return i + 1;
+            if (current == (byte)'\n' && previous == (byte)'\r' && i >= 3 && data[i - 2] == (byte)'\n' && data[i - 3] == (byte)'\r')
+                return i + 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchboard.Anthropic;
+using Switchboard.Config;
+using Switchboard.Providers;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// The HTTP server: Kestrel with a handful of endpoints. Built from a home folder (config, pid file) and the
+/// run's overrides; tests start it on port 0 and talk to it over loopback like any client would.
+/// </summary>
+public sealed class SwitchboardServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly UpstreamClient _upstream;
+    private readonly ServerOptions _options;
+
+    private SwitchboardServer(WebApplication app, UpstreamClient upstream, ServerOptions options, ConfigStore config)
+    {
+        _app = app;
+        _upstream = upstream;
+        _options = options;
+        Config = config;
+    }
+
+    public ConfigStore Config { get; }
+
+    /// <summary>The address actually bound, e.g. <c>http://127.0.0.1:11436</c>.</summary>
+    public Uri Address { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>Builds the server; throws <see cref="ConfigException"/> when the config cannot serve.</summary>
+    public static SwitchboardServer Create(ServerOptions options)
+    {
+        ConfigFile.CreateIfMissing(options.Home);
+        var upstream = new UpstreamClient();
+        var registry = new ProviderRegistry(
+            ProviderRegistry.CreateDefault(upstream).Factories.Concat(options.ExtraProviders.Select(make => make(upstream))));
+
+        // One logger factory for the config store (which must exist before Kestrel is configured) and the app.
+        var loggerFactory = LoggerFactory.Create(logging =>
+        {
+            if (options.LoggerProvider is { } provider) logging.AddProvider(provider);
+            else logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
+            });
+            logging.SetMinimumLevel(options.LogLevel);
+            logging.AddFilter("Microsoft", LogLevel.Warning);
+        });
+        var configStore = new ConfigStore(options.Home.ConfigFile, registry,
+            loggerFactory.CreateLogger("Switchboard.Config"), options.ApplyOverrides);
+        var config = configStore.Current.Config;
+        if (!ConfigValidator.IsLoopback(config.Host) && string.IsNullOrEmpty(EnvExpander.ExpandOrNull(config.ApiKey)))
+            throw new ConfigException([new ConfigError(options.Home.ConfigFile, "$.host",
+                $"refusing to bind '{config.Host}' without apiKey: anyone on the network could use your credentials")]);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MessagesEndpoint.MaxBodyBytes;
+            if (config.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) kestrel.ListenLocalhost(config.Port);
+            else kestrel.Listen(IPAddress.Parse(config.Host.Trim('[', ']')), config.Port);
+        });
+
+        var app = builder.Build();
+        var server = new SwitchboardServer(app, upstream, options, configStore);
+        server.MapEndpoints();
+        return server;
+    }
+
+    private void MapEndpoints()
+    {
+        var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
+        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), logger);
+        var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'));
+
+        // Any empty error answer (405, a route that does not exist) still leaves in Anthropic's error shape.
+        _app.UseStatusCodePages(context => ErrorReplies.WriteAsync(context.HttpContext, new AnthropicError(
+            context.HttpContext.Response.StatusCode,
+            AnthropicError.TypeForStatus(context.HttpContext.Response.StatusCode),
+            $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} is not served here. Switchboard " +
+            "serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /health and GET /.")));
+
+        _app.MapPost("/v1/messages", messages.HandleMessagesAsync);
+        _app.MapPost("/v1/messages/count_tokens", messages.HandleCountTokensAsync);
+        _app.MapGet("/v1/models", info.ModelsAsync);
+        _app.MapMethods("/api/hello", ["GET", "HEAD"], info.HelloAsync);
+        _app.MapGet("/health", info.HealthAsync);
+        _app.MapGet("/", info.RootAsync);
+        _app.MapFallback(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        });
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _app.StartAsync(cancellationToken);
+        var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
+            .Addresses.First();
+        Address = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        if (_options.WritePidFile) await File.WriteAllTextAsync(_options.Home.PidFile, Environment.ProcessId.ToString(), cancellationToken);
+        var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
+        Log.Listening(logger, InfoEndpoints.Version, Address.ToString().TrimEnd('/'), Config.File);
+    }
+
+    /// <summary>Runs until Ctrl+C or SIGTERM.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken = default)
+    {
+        await StartAsync(cancellationToken);
+        await _app.WaitForShutdownAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _upstream.Dispose();
+        if (_options.WritePidFile && File.Exists(_options.Home.PidFile)) File.Delete(_options.Home.PidFile);
+    }
+}

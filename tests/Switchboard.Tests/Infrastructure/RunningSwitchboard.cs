@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Switchboard.Hosting;
+
+namespace Switchboard.Tests.Infrastructure;
+
+/// <summary>
+/// The real Switchboard server on a free loopback port, with its own home folder and config, and an HTTP client
+/// pointed at it. Log lines are captured so tests can check what was (and was not) logged.
+/// </summary>
+public sealed class RunningSwitchboard : IAsyncDisposable
+{
+    private readonly SwitchboardServer _server;
+
+    private RunningSwitchboard(SwitchboardServer server, TempHome home, CapturingLoggerProvider logs)
+    {
+        _server = server;
+        Home = home;
+        Logs = logs;
+        Client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public TempHome Home { get; }
+    public HttpClient Client { get; }
+    public CapturingLoggerProvider Logs { get; }
+    public Uri Address => _server.Address;
+    public SwitchboardServer Server => _server;
+
+    /// <summary>Starts with <paramref name="configJson"/> as the config file (the defaults when null).</summary>
+    public static async Task<RunningSwitchboard> StartAsync(string? configJson = null, Func<ServerOptions, ServerOptions>? tune = null)
+    {
+        var home = new TempHome();
+        if (configJson is not null) home.WriteConfig(configJson);
+        var logs = new CapturingLoggerProvider();
+        var options = new ServerOptions { Home = home.Home, Port = 0, LoggerProvider = logs, LogLevel = LogLevel.Debug };
+        if (tune is not null) options = tune(options);
+        var server = SwitchboardServer.Create(options);
+        await server.StartAsync();
+        return new RunningSwitchboard(server, home, logs);
+    }
+
+    /// <summary>A config with one Anthropic-format provider named <c>anthropic</c> at <paramref name="baseUrl"/>.</summary>
+    public static string AnthropicConfig(string baseUrl, string extraProviderKeys = "", string extraTopLevel = "") => $$"""
+        {
+          {{extraTopLevel}}
+          "defaultProvider": "anthropic",
+          "providers": {
+            "anthropic": { "type": "anthropic", "baseUrl": "{{baseUrl}}" {{extraProviderKeys}} }
+          }
+        }
+        """;
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _server.DisposeAsync();
+        Home.Dispose();
+    }
+}
+
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+    public void Dispose() { }
+
+    public string All => string.Join("\n", Lines);
+
+    private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter) =>
+            owner.Lines.Enqueue($"{logLevel}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.Message)}");
+    }
+}

@@ -21,8 +21,12 @@ public sealed partial class AnthropicJson : JsonSerializerContext
     /// For writing: JSON escaping as the HTML-safe default does it would turn every quote and non-ASCII character
     /// into <c>\uXXXX</c>. Responses go to API clients, not into web pages, so write them as they are.
     /// </summary>
-    public static AnthropicJson Relaxed { get; } = new(new JsonSerializerOptions(Default!.Options)
+    /// Built on first use: the generated <c>Default</c> must exist first, and static initializers across partial
+    /// files run in no guaranteed order.
+    public static AnthropicJson Relaxed => s_relaxed ??= new(new JsonSerializerOptions(Default.Options)
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
+
+    private static AnthropicJson? s_relaxed;
 }

@@ -26,7 +26,7 @@ public sealed class MessagesRequest
     [JsonPropertyName("top_k")] public int? TopK { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
-    public bool IsStreaming => Stream == true;
+    [JsonIgnore] public bool IsStreaming => Stream == true;
 }
 
 /// <summary>One turn. Current Claude Code also sends <c>role: "system"</c> turns mid-conversation.</summary>

@@ -24,5 +24,6 @@ public sealed record ProviderConfig
     /// </summary>
     public string? Relay { get; set; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds ?? 600);
 }

@@ -40,6 +40,7 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             var invalid = RequestValidator.Validate(request, requireMaxTokens: !countTokens);
             if (invalid is not null) throw new AnthropicErrorException(invalid);
             model = request.Model!;
+            var clientStreams = request.IsStreaming && !countTokens;
 
             var resolved = ModelTargetParser.Resolve(model, snapshot.Config);
             target = resolved.ToString();
@@ -61,7 +62,7 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
                 ? await provider.CountTokensAsync(call, context.RequestAborted)
                 : await provider.SendMessagesAsync(call, context.RequestAborted);
             var pingInterval = TimeSpan.FromSeconds(snapshot.Config.PingIntervalSeconds);
-            await replies.WriteAsync(context, reply, request.IsStreaming && !countTokens, pingInterval);
+            await replies.WriteAsync(context, reply, clientStreams, pingInterval);
             Log.Request(logger, context.Request.Method, context.Request.Path, model, target,
                 context.Response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }

@@ -20,8 +20,19 @@ internal sealed class AnthropicProvider(string name, ProviderConfig config, Upst
 
     public string Name => name;
 
-    public Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken) =>
-        SendAsync("/v1/messages", call, config.Relay == RelayEvents, cancellationToken);
+    public Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)
+    {
+        if (config.Relay != RelayEvents) return SendAsync("/v1/messages", call, parseEvents: false, cancellationToken);
+
+        // In events mode every reply goes through the event pipeline: ask for a stream even when the client did
+        // not, and let the host build the complete message from it.
+        if (!call.Request.IsStreaming)
+        {
+            call.Request.Stream = true;
+            call.RequestChanged = true;
+        }
+        return SendAsync("/v1/messages", call, parseEvents: true, cancellationToken);
+    }
 
     public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>
         SendAsync("/v1/messages/count_tokens", call, parseEvents: false, cancellationToken);

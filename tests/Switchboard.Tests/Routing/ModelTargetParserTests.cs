@@ -1,0 +1,38 @@
+using Shouldly;
+using Switchboard.Anthropic;
+using Switchboard.Config;
+using Switchboard.Routing;
+
+namespace Switchboard.Tests.Routing;
+
+public sealed class ModelTargetParserTests
+{
+    private static readonly SwitchboardConfig Config = new()
+    {
+        DefaultProvider = "claude",
+        Providers = new()
+        {
+            ["claude"] = new ProviderConfig { Type = "anthropic" },
+            ["ollama-local"] = new ProviderConfig { Type = "anthropic" },
+        },
+    };
+
+    [Theory]
+    [InlineData("claude-sonnet-4-5", "claude", "claude-sonnet-4-5")]
+    [InlineData("ollama-local:qwen3:8b", "ollama-local", "qwen3:8b")]
+    [InlineData("ollama-local,qwen3:8b", "ollama-local", "qwen3:8b")]
+    [InlineData("qwen3:8b", "claude", "qwen3:8b")]
+    [InlineData("claude:claude-haiku-4-5", "claude", "claude-haiku-4-5")]
+    [InlineData("ollama-local:", "claude", "ollama-local:")]
+    public void Resolve_ModelName_PicksProviderAndModel(string model, string provider, string target) =>
+        ModelTargetParser.Resolve(model, Config).ShouldBe(new ModelTarget(provider, target));
+
+    [Fact]
+    public void Resolve_CommaFormWithUnknownProvider_IsAClearError()
+    {
+        var error = Should.Throw<AnthropicErrorException>(() => ModelTargetParser.Resolve("openrouter,gpt-5", Config)).Error;
+
+        error.Status.ShouldBe(400);
+        error.Message.ShouldBe("Unknown provider 'openrouter' in model 'openrouter,gpt-5'. Configured providers: claude, ollama-local.");
+    }
+}

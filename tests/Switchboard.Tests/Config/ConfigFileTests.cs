@@ -38,8 +38,8 @@ public sealed class ConfigFileTests
     public void Schema_DescribesEveryConfigKey()
     {
         // Given the keys the config type accepts (its JSON property names)
-        var keys = Switchboard.Config.ConfigJson.Default.SwitchboardConfig.Properties.Select(p => p.Name).ToList();
-        var providerKeys = Switchboard.Config.ConfigJson.Default.ProviderConfig.Properties.Select(p => p.Name).ToList();
+        var keys = Switchboard.Config.ConfigJson.Default.SwitchboardConfig.Properties.Where(p => p.Get is not null).Select(p => p.Name).ToList();
+        var providerKeys = Switchboard.Config.ConfigJson.Default.ProviderConfig.Properties.Where(p => p.Get is not null).Select(p => p.Name).ToList();
         using var home = new TempHome();
         ConfigFile.WriteSchema(home.Home);
         using var schema = JsonDocument.Parse(File.ReadAllText(home.Home.SchemaFile));

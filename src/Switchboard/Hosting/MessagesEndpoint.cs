@@ -18,6 +18,9 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
     /// <summary>Anthropic's own request size limit.</summary>
     public const long MaxBodyBytes = 32 * 1024 * 1024;
 
+    /// <summary>How much of an oversized body is read and discarded so the client can still be told why.</summary>
+    public const long DrainLimitBytes = 4 * MaxBodyBytes;
+
     public Task HandleMessagesAsync(HttpContext context) => HandleAsync(context, countTokens: false);
     public Task HandleCountTokensAsync(HttpContext context) => HandleAsync(context, countTokens: true);
 
@@ -98,11 +101,18 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
     {
         var length = context.Request.ContentLength;
-        if (length > MaxBodyBytes) throw TooLarge(length.Value);
         try
         {
-            using var buffer = new MemoryStream(length is > 0 ? (int)length.Value : 16 * 1024);
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            using var buffer = new MemoryStream(length is > 0 and <= MaxBodyBytes ? (int)length.Value : 16 * 1024);
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
+            {
+                // Past the limit, keep reading (and discarding) so the client is still there to get the 413.
+                if (buffer.Length + read <= MaxBodyBytes) buffer.Write(chunk, 0, read);
+                else buffer.SetLength(MaxBodyBytes + 1);
+            }
+            if (buffer.Length > MaxBodyBytes) throw TooLarge(length);
             if (buffer.Length == 0)
                 throw new AnthropicErrorException(AnthropicError.InvalidRequest(
                     "The request body is empty; send a JSON Messages API request."));
@@ -110,7 +120,8 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            throw TooLarge(null);
+            // Beyond the drain limit Kestrel stops reading; the client may not see this answer.
+            throw TooLarge(length);
         }
     }
 

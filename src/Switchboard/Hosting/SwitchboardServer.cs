@@ -69,7 +69,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = MessagesEndpoint.MaxBodyBytes;
+            kestrel.Limits.MaxRequestBodySize = MessagesEndpoint.DrainLimitBytes;
             if (config.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) kestrel.ListenLocalhost(config.Port);
             else kestrel.Listen(IPAddress.Parse(config.Host.Trim('[', ']')), config.Port);
         });
@@ -99,11 +99,6 @@ public sealed class SwitchboardServer : IAsyncDisposable
         _app.MapMethods("/api/hello", ["GET", "HEAD"], info.HelloAsync);
         _app.MapGet("/health", info.HealthAsync);
         _app.MapGet("/", info.RootAsync);
-        _app.MapFallback(context =>
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            return Task.CompletedTask;
-        });
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)

@@ -1,0 +1,68 @@
+using System.Net;
+using Shouldly;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Hosting;
+
+/// <summary>Switchboard's own key (config <c>apiKey</c>) guards the door and never travels upstream.</summary>
+public sealed class ClientAuthTests : IAsyncLifetime
+{
+    private const string SwitchboardKey = "sb-local-key-123";
+    private ScriptedUpstream _upstream = null!;
+    private RunningSwitchboard _switchboard = null!;
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _upstream = await ScriptedUpstream.StartAsync((context, _) => AnthropicWire.WriteSseAsync(context, AnthropicWire.TextStream("m", "ok")));
+        _switchboard = await RunningSwitchboard.StartAsync(RunningSwitchboard.AnthropicConfig(_upstream.BaseUrl,
+            extraTopLevel: $"\"apiKey\": \"{SwitchboardKey}\","));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _switchboard.DisposeAsync();
+        await _upstream.DisposeAsync();
+    }
+
+    private async Task<HttpResponseMessage> Send(params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = AnthropicWire.Json(AnthropicWire.Request()) };
+        foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
+        return await _switchboard.Client.SendAsync(request, Cancel);
+    }
+
+    [Fact]
+    public async Task Messages_WithoutTheKey_Is401AndNothingGoesUpstream()
+    {
+        using var response = await Send(("x-api-key", "sk-ant-someone-elses"));
+
+        (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.Unauthorized, "authentication_error")).ShouldContain("x-switchboard-key");
+        _upstream.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Messages_KeyInItsOwnHeader_ForwardsTheClientsAnthropicCredentialOnly()
+    {
+        using var response = await Send(("x-switchboard-key", SwitchboardKey), ("authorization", "Bearer sk-ant-oat01-user"));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var seen = _upstream.Requests.ShouldHaveSingleItem();
+        seen.Header("x-switchboard-key").ShouldBeNull();
+        seen.Header("authorization").ShouldBe("Bearer sk-ant-oat01-user");
+    }
+
+    [Theory]
+    [InlineData("x-api-key", SwitchboardKey)]
+    [InlineData("authorization", "Bearer " + SwitchboardKey)]
+    public async Task Messages_KeyAsTheClientCredential_IsNeverForwarded(string header, string value)
+    {
+        using var response = await Send((header, value));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var seen = _upstream.Requests.ShouldHaveSingleItem();
+        seen.Header("x-api-key").ShouldBeNull();
+        seen.Header("authorization").ShouldBeNull();
+        seen.BodyText.ShouldNotContain(SwitchboardKey);
+    }
+}

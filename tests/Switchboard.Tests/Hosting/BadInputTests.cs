@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Net;
 using System.Text;
 using Shouldly;
@@ -6,33 +7,23 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Hosting;
 
 /// <summary>Bad requests get a clear Anthropic error, never reach an upstream, and leave the daemon serving.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests : UpstreamBehindSwitchboard
 {
-    private ScriptedUpstream _upstream = null!;
-    private RunningSwitchboard _switchboard = null!;
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+    protected override Func<HttpContext, RecordedRequest, Task> DefaultScript => (context, _) => AnthropicWire.WriteSseAsync(context, AnthropicWire.TextStream("m", "still serving"));
 
-    public async ValueTask InitializeAsync()
-    {
-        _upstream = await ScriptedUpstream.StartAsync((context, _) =>
-            AnthropicWire.WriteSseAsync(context, AnthropicWire.TextStream("m", "still serving")));
-        _switchboard = await RunningSwitchboard.StartAsync(RunningSwitchboard.AnthropicConfig(_upstream.BaseUrl));
-    }
-
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         // Whatever the test sent, the daemon still answers a good request afterwards
-        using var response = await _switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()));
-        (await response.Content.ReadAsStringAsync()).ShouldContain("still serving");
-        await _switchboard.DisposeAsync();
-        await _upstream.DisposeAsync();
+        using (var response = await Switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request())))
+            (await response.Content.ReadAsStringAsync()).ShouldContain("still serving");
+        await base.DisposeAsync();
     }
 
     private async Task<string> PostExpectingError(string path, string body, HttpStatusCode status, string type)
     {
-        using var response = await _switchboard.Client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), Cancel);
+        using var response = await Switchboard.Client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), Cancel);
         var message = await response.ShouldBeAnthropicErrorAsync(status, type);
-        _upstream.Requests.ShouldBeEmpty();
+        Upstream.Requests.ShouldBeEmpty();
         return message;
     }
 
@@ -90,7 +81,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task UnknownRoute_Is404InAnthropicShape()
     {
-        using var response = await _switchboard.Client.GetAsync("/v1/complete", Cancel);
+        using var response = await Switchboard.Client.GetAsync("/v1/complete", Cancel);
 
         (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.NotFound, "not_found_error")).ShouldContain("/v1/complete");
     }
@@ -98,7 +89,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task WrongMethod_Is405InAnthropicShape()
     {
-        using var response = await _switchboard.Client.GetAsync("/v1/messages", Cancel);
+        using var response = await Switchboard.Client.GetAsync("/v1/messages", Cancel);
 
         (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.MethodNotAllowed, "invalid_request_error")).ShouldContain("GET /v1/messages");
     }

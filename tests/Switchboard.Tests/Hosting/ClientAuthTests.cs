@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Net;
 using Shouldly;
 using Switchboard.Tests.Infrastructure;
@@ -5,31 +6,19 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Hosting;
 
 /// <summary>Switchboard's own key (config <c>apiKey</c>) guards the door and never travels upstream.</summary>
-public sealed class ClientAuthTests : IAsyncLifetime
+public sealed class ClientAuthTests : UpstreamBehindSwitchboard
 {
     private const string SwitchboardKey = "sb-local-key-123";
-    private ScriptedUpstream _upstream = null!;
-    private RunningSwitchboard _switchboard = null!;
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
-    {
-        _upstream = await ScriptedUpstream.StartAsync((context, _) => AnthropicWire.WriteSseAsync(context, AnthropicWire.TextStream("m", "ok")));
-        _switchboard = await RunningSwitchboard.StartAsync(RunningSwitchboard.AnthropicConfig(_upstream.BaseUrl,
-            extraTopLevel: $"\"apiKey\": \"{SwitchboardKey}\","));
-    }
+    protected override Func<HttpContext, RecordedRequest, Task> DefaultScript => (context, _) => AnthropicWire.WriteSseAsync(context, AnthropicWire.TextStream("m", "ok"));
 
-    public async ValueTask DisposeAsync()
-    {
-        await _switchboard.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
+    protected override string Config(string upstreamBaseUrl) => RunningSwitchboard.AnthropicConfig(upstreamBaseUrl, extraTopLevel: $"\"apiKey\": \"{SwitchboardKey}\",");
 
     private async Task<HttpResponseMessage> Send(params (string Name, string Value)[] headers)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = AnthropicWire.Json(AnthropicWire.Request()) };
         foreach (var (name, value) in headers) request.Headers.TryAddWithoutValidation(name, value);
-        return await _switchboard.Client.SendAsync(request, Cancel);
+        return await Switchboard.Client.SendAsync(request, Cancel);
     }
 
     [Fact]
@@ -38,7 +27,7 @@ public sealed class ClientAuthTests : IAsyncLifetime
         using var response = await Send(("x-api-key", "sk-ant-someone-elses"));
 
         (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.Unauthorized, "authentication_error")).ShouldContain("x-switchboard-key");
-        _upstream.Requests.ShouldBeEmpty();
+        Upstream.Requests.ShouldBeEmpty();
     }
 
     [Fact]
@@ -47,7 +36,7 @@ public sealed class ClientAuthTests : IAsyncLifetime
         using var response = await Send(("x-switchboard-key", SwitchboardKey), ("authorization", "Bearer sk-ant-oat01-user"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var seen = _upstream.Requests.ShouldHaveSingleItem();
+        var seen = Upstream.Requests.ShouldHaveSingleItem();
         seen.Header("x-switchboard-key").ShouldBeNull();
         seen.Header("authorization").ShouldBe("Bearer sk-ant-oat01-user");
     }
@@ -60,7 +49,7 @@ public sealed class ClientAuthTests : IAsyncLifetime
         using var response = await Send((header, value));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var seen = _upstream.Requests.ShouldHaveSingleItem();
+        var seen = Upstream.Requests.ShouldHaveSingleItem();
         seen.Header("x-api-key").ShouldBeNull();
         seen.Header("authorization").ShouldBeNull();
         seen.BodyText.ShouldNotContain(SwitchboardKey);

@@ -8,29 +8,13 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Hosting;
 
 /// <summary>The <c>anthropic</c> provider forwards requests as sent and relays replies as received.</summary>
-public sealed class PassThroughTests : IAsyncLifetime
+public sealed class PassThroughTests : UpstreamBehindSwitchboard
 {
-    private ScriptedUpstream _upstream = null!;
-    private RunningSwitchboard _switchboard = null!;
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _upstream = await ScriptedUpstream.StartAsync();
-        _switchboard = await RunningSwitchboard.StartAsync(RunningSwitchboard.AnthropicConfig(_upstream.BaseUrl));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _switchboard.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
-
     [Fact]
     public async Task Messages_SubscriptionRequest_ForwardsCredentialsBetasQueryAndBodyVerbatim()
     {
         // Given an upstream that answers a stream
-        _upstream.Script((context, _) => AnthropicWire.WriteSseAsync(context, AnthropicWire.TextStream("claude-opus-5-5", "hello")));
+        Upstream.Script((context, _) => AnthropicWire.WriteSseAsync(context, AnthropicWire.TextStream("claude-opus-5-5", "hello")));
         // (odd spacing and key order on purpose: the body must arrive byte for byte)
         var body = "{ \"model\":\"claude-opus-5-5\",  \"stream\":true,\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}], \"x_future\":1}";
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages?beta=true") { Content = AnthropicWire.Json(body) };
@@ -41,11 +25,11 @@ public sealed class PassThroughTests : IAsyncLifetime
         request.Headers.TryAddWithoutValidation("Proxy-Authorization", "Basic hop-by-hop");
 
         // When Claude Code's request goes through Switchboard
-        using var response = await _switchboard.Client.SendAsync(request, Cancel);
+        using var response = await Switchboard.Client.SendAsync(request, Cancel);
 
         // Then the upstream saw exactly what the client sent
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var seen = _upstream.Requests.ShouldHaveSingleItem();
+        var seen = Upstream.Requests.ShouldHaveSingleItem();
         seen.Path.ShouldBe("/v1/messages");
         seen.Query.ShouldBe("?beta=true");
         seen.Header("authorization").ShouldBe("Bearer sk-ant-oat01-subscription-token");
@@ -61,21 +45,21 @@ public sealed class PassThroughTests : IAsyncLifetime
     [Fact]
     public async Task Messages_ApiKeyClient_ForwardsTheKeyUntouched()
     {
-        _upstream.Script((context, _) => AnthropicWire.WriteJsonAsync(context, AnthropicWire.TextMessage("m", "ok")));
+        Upstream.Script((context, _) => AnthropicWire.WriteJsonAsync(context, AnthropicWire.TextMessage("m", "ok")));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = AnthropicWire.Json(AnthropicWire.Request(stream: false)) };
         request.Headers.TryAddWithoutValidation("x-api-key", "sk-ant-api03-client-key");
 
-        using var response = await _switchboard.Client.SendAsync(request, Cancel);
+        using var response = await Switchboard.Client.SendAsync(request, Cancel);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        _upstream.Requests.ShouldHaveSingleItem().Header("x-api-key").ShouldBe("sk-ant-api03-client-key");
+        Upstream.Requests.ShouldHaveSingleItem().Header("x-api-key").ShouldBe("sk-ant-api03-client-key");
     }
 
     [Fact]
     public async Task Messages_Streaming_RelaysTheUpstreamBytesExactly()
     {
         var stream = AnthropicWire.TextStream("claude-x", "streamed 日本 🚀");
-        _upstream.Script(async (context, _) =>
+        Upstream.Script(async (context, _) =>
         {
             // Written in awkward pieces, as a network would deliver them
             context.Response.ContentType = "text/event-stream";
@@ -87,7 +71,7 @@ public sealed class PassThroughTests : IAsyncLifetime
             }
         });
 
-        using var response = await _switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel);
+        using var response = await Switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("text/event-stream");
@@ -98,13 +82,13 @@ public sealed class PassThroughTests : IAsyncLifetime
     public async Task Messages_NonStreaming_RelaysStatusHeadersAndBody()
     {
         var message = AnthropicWire.TextMessage("claude-x", "whole");
-        _upstream.Script((context, _) =>
+        Upstream.Script((context, _) =>
         {
             context.Response.Headers["request-id"] = "req_123";
             return AnthropicWire.WriteJsonAsync(context, message);
         });
 
-        using var response = await _switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(stream: false)), Cancel);
+        using var response = await Switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(stream: false)), Cancel);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         response.Headers.GetValues("request-id").ShouldBe(["req_123"]);
@@ -121,13 +105,13 @@ public sealed class PassThroughTests : IAsyncLifetime
     {
         // Given an upstream error, worded as Anthropic words it (Claude Code matches on the wording)
         var error = AnthropicWire.Error(type, message);
-        _upstream.Script((context, _) =>
+        Upstream.Script((context, _) =>
         {
             context.Response.Headers["retry-after"] = "7";
             return AnthropicWire.WriteJsonAsync(context, error, status);
         });
 
-        using var response = await _switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel);
+        using var response = await Switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel);
 
         // Then status, body and retry-after arrive as the upstream sent them
         ((int)response.StatusCode).ShouldBe(status);
@@ -138,13 +122,13 @@ public sealed class PassThroughTests : IAsyncLifetime
     [Fact]
     public async Task Messages_ProviderPrefixedModel_SendsTheBareModelAndKeepsTheRest()
     {
-        _upstream.Script((context, _) => AnthropicWire.WriteSseAsync(context, AnthropicWire.TextStream("claude-haiku-4-5", "ok")));
+        Upstream.Script((context, _) => AnthropicWire.WriteSseAsync(context, AnthropicWire.TextStream("claude-haiku-4-5", "ok")));
         var body = """{"model":"anthropic:claude-haiku-4-5","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}],"thinking":{"type":"adaptive"},"x_future":{"a":1}}""";
 
-        using var response = await _switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(body), Cancel);
+        using var response = await Switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(body), Cancel);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        using var seen = JsonDocument.Parse(_upstream.Requests.ShouldHaveSingleItem().Body);
+        using var seen = JsonDocument.Parse(Upstream.Requests.ShouldHaveSingleItem().Body);
         seen.RootElement.GetProperty("model").GetString().ShouldBe("claude-haiku-4-5");
         seen.RootElement.GetProperty("thinking").GetProperty("type").GetString().ShouldBe("adaptive");
         seen.RootElement.GetProperty("x_future").GetProperty("a").GetInt32().ShouldBe(1);
@@ -153,14 +137,14 @@ public sealed class PassThroughTests : IAsyncLifetime
     [Fact]
     public async Task CountTokens_AnthropicTarget_IsForwardedToCountTokens()
     {
-        _upstream.Script((context, _) => AnthropicWire.WriteJsonAsync(context, """{"input_tokens":1234}"""));
+        Upstream.Script((context, _) => AnthropicWire.WriteJsonAsync(context, """{"input_tokens":1234}"""));
         var body = """{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"count me"}]}""";
 
-        using var response = await _switchboard.Client.PostAsync("/v1/messages/count_tokens?beta=true", AnthropicWire.Json(body), Cancel);
+        using var response = await Switchboard.Client.PostAsync("/v1/messages/count_tokens?beta=true", AnthropicWire.Json(body), Cancel);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync(Cancel)).ShouldBe("""{"input_tokens":1234}""");
-        var seen = _upstream.Requests.ShouldHaveSingleItem();
+        var seen = Upstream.Requests.ShouldHaveSingleItem();
         seen.Path.ShouldBe("/v1/messages/count_tokens");
         seen.Query.ShouldBe("?beta=true");
         seen.BodyText.ShouldBe(body);

@@ -13,8 +13,14 @@ public static class CliApp
 
         var root = new RootCommand("Switchboard: a local model router for Claude Code.")
         {
-            ServeCommand.Create(),
             CodeCommand.Create(),
+            ServeCommand.Create(),
+            StartCommand.Create(),
+            StopCommand.Create(),
+            RestartCommand.Create(),
+            StatusCommand.Create(),
+            ActivateCommand.Create(),
+            InitCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -107,7 +107,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First();
         Address = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
-        if (_options.WritePidFile) await File.WriteAllTextAsync(_options.Home.PidFile, Environment.ProcessId.ToString(), cancellationToken);
+        if (_options.WritePidFile) await DaemonPidFile.WriteAsync(_options.Home, Address, cancellationToken);
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
         Log.Listening(logger, InfoEndpoints.Version, Address.ToString().TrimEnd('/'), Config.File);
     }

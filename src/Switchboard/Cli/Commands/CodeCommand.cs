@@ -1,19 +1,62 @@
 using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using Switchboard.Config;
 
 namespace Switchboard.Cli.Commands;
 
-/// <summary><c>switchboard code [args…]</c>: make sure the router runs, then hand over to Claude Code.</summary>
+/// <summary>
+/// <c>switchboard code [args…]</c>: start the router if needed, then hand over to Claude Code with
+/// <c>ANTHROPIC_BASE_URL</c> pointing at it. Arguments, stdin, stdout and the exit code pass straight through.
+/// </summary>
 internal static class CodeCommand
 {
+    public const int ClaudeNotFound = 127;
+
     public static Command Create()
     {
         var passThrough = new Argument<string[]>("claude-args") { Description = "Passed to claude unchanged.", Arity = ArgumentArity.ZeroOrMore };
         return new Command("code", "Start the router if needed and run Claude Code through it.") { passThrough };
     }
 
-    public static Task<int> RunAsync(string[] claudeArgs)
+    public static async Task<int> RunAsync(string[] claudeArgs)
     {
-        _ = claudeArgs;
-        return Task.FromResult(1);
+        var home = SwitchboardHome.FromEnvironment();
+        var console = CliConsole.Error;
+
+        var claude = FindOnPath(OperatingSystem.IsWindows() ? ["claude.exe", "claude.cmd"] : ["claude"]);
+        if (claude is null)
+        {
+            console.MarkupLine("[red]switchboard: Claude Code (`claude`) was not found on PATH.[/]");
+            console.MarkupLine("Install it with: [bold]npm install -g @anthropic-ai/claude-code[/]");
+            return ClaudeNotFound;
+        }
+
+        var (daemon, exitCode) = await DaemonLauncher.EnsureRunningAsync(home, port: null, console, CancellationToken.None);
+        if (daemon is null) return exitCode;
+        if (!daemon.WasRunning) console.MarkupLineInterpolated($"[grey]switchboard: router started on {daemon.Health.Url} (pid {daemon.Pid})[/]");
+
+        var info = new ProcessStartInfo(claude) { UseShellExecute = false };
+        foreach (var arg in claudeArgs) info.ArgumentList.Add(arg);
+        foreach (var (name, value) in ClaudeEnvironment.For(daemon.Health.Url, ClaudeEnvironment.ConfiguredApiKey(home)))
+            info.Environment[name] = EnvExpander.Expand(value);
+
+        // Ctrl+C belongs to Claude Code (the terminal sends it to both of us); we wait for it to finish.
+        Console.CancelKeyPress += (_, e) => e.Cancel = true;
+        using var process = Process.Start(info)!;
+        await process.WaitForExitAsync();
+        return process.ExitCode;
+    }
+
+    private static string? FindOnPath(IEnumerable<string> names)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        foreach (var folder in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var name in names)
+        {
+            var candidate = Path.Combine(folder, name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
     }
 }

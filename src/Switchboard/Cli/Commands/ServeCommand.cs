@@ -14,9 +14,11 @@ internal static class ServeCommand
         var host = new Option<string?>("--host") { Description = "Address to bind for this run." };
         var verbose = new Option<bool>("--verbose") { Description = "Log debug detail." };
         var daemon = new Option<bool>("--daemon") { Description = "Run as the background daemon (used by start).", Hidden = true };
-        var command = new Command("serve", "Run the router in the foreground.") { port, host, verbose, daemon };
+        var logFile = new Option<string?>("--log-file") { Description = "Append the log to this file.", Hidden = true };
+        var command = new Command("serve", "Run the router in the foreground.") { port, host, verbose, daemon, logFile };
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (result.GetValue(logFile) is { } path) LogToFile(path);
             var options = new ServerOptions
             {
                 Home = SwitchboardHome.FromEnvironment(),
@@ -28,6 +30,14 @@ internal static class ServeCommand
             return await RunAsync(options, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Points the console (and so the log) at a file, before anything is written.</summary>
+    private static void LogToFile(string path)
+    {
+        var writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        Console.SetOut(writer);
+        Console.SetError(writer);
     }
 
     public static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Spectre.Console;
+using Switchboard.Config;
+
+namespace Switchboard.Cli.Commands;
+
+/// <summary><c>switchboard status</c>: is the daemon up, is the config good, what does it route to.</summary>
+internal static class StatusCommand
+{
+    public const int NotRunning = 3;
+
+    public static Command Create()
+    {
+        var command = new Command("status", "Show the router's state, config validity and providers.");
+        command.SetAction(async (_, cancellationToken) => await RunAsync(SwitchboardHome.FromEnvironment(), CliConsole.Out, cancellationToken));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(SwitchboardHome home, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var daemon = new DaemonClient(home);
+        if (await daemon.RunningHealthAsync(cancellationToken) is { } running)
+        {
+            var health = running.Health;
+            console.MarkupLineInterpolated($"[green]running[/]  pid {running.Pid}  {health.Url}  version {health.Version}  up {TimeSpan.FromSeconds(health.UptimeSeconds)}");
+            ShowConfig(console, health.Config.File, health.Config.Problems);
+            ShowProviders(console, health.Providers.Select(p => (p.Name, p.Type, p.BaseUrl)));
+            return 0;
+        }
+
+        console.MarkupLine("[yellow]stopped[/]  (start it with: switchboard start)");
+        var (config, problems) = File.Exists(home.ConfigFile)
+            ? ConfigLoader.TryLoad(home.ConfigFile, CliProviders.Registry)
+            : (null, [new ConfigError(home.ConfigFile, "$", "no config file yet; `switchboard init` writes the defaults")]);
+        ShowConfig(console, home.ConfigFile, problems.Select(p => p.ToString()).ToList());
+        if (config is not null) ShowProviders(console, config.Providers.Select(p => (p.Key, p.Value.Type, p.Value.BaseUrl)));
+        return NotRunning;
+    }
+
+    private static void ShowConfig(IAnsiConsole console, string file, IReadOnlyList<string> problems)
+    {
+        if (problems.Count == 0)
+        {
+            console.MarkupLineInterpolated($"config   {file} [green](valid)[/]");
+            return;
+        }
+        console.MarkupLineInterpolated($"config   {file} [red](not valid; the last good config keeps serving)[/]");
+        foreach (var problem in problems) console.MarkupLineInterpolated($"  [red]-[/] {problem}");
+    }
+
+    private static void ShowProviders(IAnsiConsole console, IEnumerable<(string Name, string Type, string? BaseUrl)> providers)
+    {
+        var table = new Table().AddColumns("provider", "type", "baseUrl");
+        foreach (var (name, type, baseUrl) in providers) table.AddRow(Markup.Escape(name), Markup.Escape(type), Markup.Escape(baseUrl ?? "(default)"));
+        console.Write(table);
+    }
+}

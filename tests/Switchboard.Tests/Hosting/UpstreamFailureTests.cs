@@ -14,7 +14,7 @@ public sealed class UpstreamFailureTests
     public async Task Messages_UpstreamDown_Is502NamingTheProviderAndDaemonKeepsServing()
     {
         // Given a provider whose address nothing listens on
-        var closedPort = FreePort();
+        var closedPort = TestPorts.Free();
         await using var switchboard = await RunningSwitchboard.StartAsync(RunningSwitchboard.AnthropicConfig($"http://127.0.0.1:{closedPort}"));
 
         using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel);
@@ -101,12 +101,5 @@ public sealed class UpstreamFailureTests
         // Then Switchboard cancels the upstream request promptly, and keeps serving
         await upstream.RequestCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
         (await switchboard.Client.GetAsync("/health", Cancel)).StatusCode.ShouldBe(HttpStatusCode.OK);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

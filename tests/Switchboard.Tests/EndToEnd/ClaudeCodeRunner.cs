@@ -1,0 +1,102 @@
+using System.Diagnostics;
+
+namespace Switchboard.Tests.EndToEnd;
+
+/// <summary>
+/// Runs the real Claude Code CLI, the version pinned in tests/e2e, headless (<c>claude -p</c>), each run with its own
+/// HOME and working folder. A missing CLI fails the test with the command that installs it; it never skips.
+/// </summary>
+public sealed class ClaudeCodeRunner : IDisposable
+{
+    public ClaudeCodeRunner()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "switchboard-e2e-" + Guid.NewGuid().ToString("N")[..10]);
+        Home = Path.Combine(Root, "home");
+        WorkingDirectory = Path.Combine(Root, "work");
+        Directory.CreateDirectory(Home);
+        Directory.CreateDirectory(WorkingDirectory);
+    }
+
+    public string Root { get; }
+    public string Home { get; }
+    public string WorkingDirectory { get; }
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string ClaudeExecutable
+    {
+        get
+        {
+            var path = Path.Combine(RepoRoot, "tests", "e2e", "node_modules", ".bin", "claude");
+            if (!File.Exists(path))
+                throw new InvalidOperationException(
+                    $"The pinned Claude Code CLI is not installed at {path}. Run `cd tests/e2e && npm ci` (./test.sh does it).");
+            return path;
+        }
+    }
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public override string ToString() => $"claude exited {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+    }
+
+    /// <summary>The environment of a clean headless run: nothing inherited but what a shell needs.</summary>
+    public Dictionary<string, string> Environment(string baseUrl) => new()
+    {
+        ["HOME"] = Home,
+        ["PATH"] = "/usr/local/bin:/usr/bin:/bin",
+        ["LANG"] = "C.UTF-8",
+        ["TERM"] = "dumb",
+        ["IS_SANDBOX"] = "1",
+        ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
+        ["DISABLE_TELEMETRY"] = "1",
+        ["ANTHROPIC_BASE_URL"] = baseUrl,
+        ["ANTHROPIC_API_KEY"] = "sk-ant-api03-e2e-test-key",
+    };
+
+    public Task<Result> RunAsync(string prompt, string baseUrl) =>
+        RunAsync(ClaudeExecutable, ["-p", prompt, "--dangerously-skip-permissions"], Environment(baseUrl));
+
+    public async Task<Result> RunAsync(string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo(executable)
+        {
+            WorkingDirectory = WorkingDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment.Clear();
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+
+        using var process = Process.Start(info)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"claude did not finish within 120 s\n--- stdout\n{await stdout}\n--- stderr\n{await stderr}");
+        }
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+            if (File.Exists(Path.Combine(folder.FullName, "Switchboard.sln"))) return folder.FullName;
+        throw new InvalidOperationException($"No Switchboard.sln above {AppContext.BaseDirectory}");
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+}

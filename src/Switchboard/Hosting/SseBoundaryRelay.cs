@@ -6,6 +6,8 @@ namespace Switchboard.Hosting;
 /// <summary>
 /// Relays an upstream SSE body to the client as bytes arrive, but only ever up to the end of a complete event. If the
 /// upstream breaks off mid-event, the half event is never shown, so the error event that follows is well-formed.
+/// Output is flushed whenever the next upstream read would wait, not after every write: events that arrive together
+/// leave together, and nothing is ever held back while the upstream is quiet.
 /// </summary>
 internal sealed class SseBoundaryRelay(PipeWriter client)
 {
@@ -18,14 +20,19 @@ internal sealed class SseBoundaryRelay(PipeWriter client)
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
-            int read;
-            while ((read = await upstream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                await RelayAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                var reading = upstream.ReadAsync(buffer, cancellationToken);
+                if (!reading.IsCompleted) await client.FlushAsync(cancellationToken).ConfigureAwait(false);
+                var read = await reading.ConfigureAwait(false);
+                if (read == 0) break;
+                Relay(buffer.AsSpan(0, read));
+            }
 
             // A clean end: whatever is left is the upstream's last word, complete or not.
-            if (_pendingLength > 0)
-                await client.WriteAsync(_pending.AsMemory(0, _pendingLength), cancellationToken).ConfigureAwait(false);
+            if (_pendingLength > 0) client.Write(_pending.AsSpan(0, _pendingLength));
             _pendingLength = 0;
+            await client.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -33,20 +40,20 @@ internal sealed class SseBoundaryRelay(PipeWriter client)
         }
     }
 
-    private async ValueTask RelayAsync(ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    private void Relay(ReadOnlySpan<byte> chunk)
     {
         if (_pendingLength == 0)
         {
-            var end = EndOfLastEvent(chunk.Span);
-            if (end > 0) await client.WriteAsync(chunk[..end], cancellationToken).ConfigureAwait(false);
-            Keep(chunk.Span[end..]);
+            var end = EndOfLastEvent(chunk);
+            if (end > 0) client.Write(chunk[..end]);
+            Keep(chunk[end..]);
             return;
         }
 
-        Keep(chunk.Span);
+        Keep(chunk);
         var complete = EndOfLastEvent(_pending.AsSpan(0, _pendingLength));
         if (complete == 0) return;
-        await client.WriteAsync(_pending.AsMemory(0, complete), cancellationToken).ConfigureAwait(false);
+        client.Write(_pending.AsSpan(0, complete));
         _pending.AsSpan(complete, _pendingLength - complete).CopyTo(_pending);
         _pendingLength -= complete;
     }

@@ -1,0 +1,21 @@
+using Switchboard.Bench;
+
+// Two roles, one binary, so a single script can run the whole comparison:
+//   upstream --port N                                  a scripted Anthropic-format model on loopback
+//   load --direct URL --through URL --pid PID [--out FILE]   measure both paths and Switchboard's memory
+return args.FirstOrDefault() switch
+{
+    "upstream" => await ScriptedUpstream.RunAsync(int.Parse(Arg(args, "--port"))),
+    "load" => await LoadRun.RunAsync(Arg(args, "--direct"), Arg(args, "--through"), int.Parse(Arg(args, "--pid")),
+        args.Contains("--out") ? Arg(args, "--out") : null),
+    _ => Usage(),
+};
+
+static string Arg(string[] args, string name) =>
+    args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? throw new ArgumentException($"missing {name}");
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: bench upstream --port N | bench load --direct URL --through URL --pid PID [--out FILE]");
+    return 2;
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The pass-through benchmark in one command: publishes Switchboard with Native AOT, starts a scripted Anthropic-format
+# upstream and Switchboard in front of it (both on loopback), then measures the same streaming request direct and
+# through Switchboard in one run. Prints the figures and PASS/MISS per target; writes bench/results/latest.md.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+out="$repo/bench/results"
+mkdir -p "$out"
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_ready() { for _ in $(seq 1 200); do curl -fs "$1" >/dev/null 2>&1 && return 0; sleep 0.05; done; echo "bench: $1 never answered" >&2; exit 1; }
+
+echo "bench: publishing Switchboard (Native AOT)..." >&2
+dotnet publish "$repo/src/Switchboard/Switchboard.csproj" -c Release -o "$work/switchboard" --nologo -v quiet > "$work/publish.log" 2>&1 || { cat "$work/publish.log" >&2; exit 1; }
+dotnet build "$repo/bench/Switchboard.Bench/Switchboard.Bench.csproj" -c Release -o "$work/bench" --nologo -v quiet > "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+
+upstream_port=$(free_port)
+switchboard_port=$(free_port)
+# Pinning (BENCH_PIN=1, the default): the upstream and the load client share core 0 and Switchboard has core 1, as a
+# router on a developer machine has its own CPU next to a remote upstream. BENCH_PIN=0 lets all three share both cores.
+pin_client=(); pin_switchboard=()
+if [ "${BENCH_PIN:-1}" = 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  pin_client=(taskset -c 0); pin_switchboard=(taskset -c 1)
+fi
+"${pin_client[@]}" dotnet "$work/bench/Switchboard.Bench.dll" upstream --port "$upstream_port" > "$work/upstream.log" 2>&1 &
+pids+=($!)
+
+export SWITCHBOARD_HOME="$work/home"
+mkdir -p "$SWITCHBOARD_HOME"
+cat > "$SWITCHBOARD_HOME/config.json" <<JSON
+{ "defaultProvider": "anthropic", "providers": { "anthropic": { "type": "anthropic", "baseUrl": "http://127.0.0.1:$upstream_port" } } }
+JSON
+"${pin_switchboard[@]}" "$work/switchboard/switchboard" serve --port "$switchboard_port" > "$work/switchboard.log" 2>&1 &
+switchboard_pid=$!
+pids+=("$switchboard_pid")
+
+wait_ready "http://127.0.0.1:$switchboard_port/health"
+until grep -q ready "$work/upstream.log"; do sleep 0.05; done
+
+"${pin_client[@]}" dotnet "$work/bench/Switchboard.Bench.dll" load \
+  --direct "http://127.0.0.1:$upstream_port" --through "http://127.0.0.1:$switchboard_port" \
+  --pid "$switchboard_pid" --out "$out/latest.md"

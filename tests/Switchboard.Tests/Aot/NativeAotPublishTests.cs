@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+using Shouldly;
+using Switchboard.Tests.EndToEnd;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Aot;
+
+/// <summary>
+/// The canary System.CommandLine keeps: publish the real executable with Native AOT, fail on any trim or AOT warning,
+/// then start the published binary and talk to it. It catches what no in-process test can (a type trimmed away, a
+/// serializer that needs reflection, a crash at start).
+/// </summary>
+public sealed partial class NativeAotPublishTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Publish_WithNativeAot_HasNoWarningsAndTheBinaryServes()
+    {
+        using var home = new TempHome();
+        var output = Path.Combine(home.Folder, "publish");
+
+        // When the executable is published with Native AOT
+        var publish = await RunAsync("dotnet", ["publish", Path.Combine(ClaudeCodeRunner.RepoRoot, "src", "Switchboard", "Switchboard.csproj"),
+            "-c", "Release", "-o", output, "--nologo"], TimeSpan.FromMinutes(5));
+
+        // Then it succeeds without a single trim/AOT analysis warning
+        publish.ExitCode.ShouldBe(0, publish.Output);
+        AotWarning().Matches(publish.Output).Select(m => m.Value).ShouldBeEmpty(publish.Output);
+
+        // And the native binary starts and answers like the JIT build does
+        var port = TestPorts.Free();
+        var binary = Path.Combine(output, OperatingSystem.IsWindows() ? "switchboard.exe" : "switchboard");
+        var info = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "serve", "--port", port.ToString() }) info.ArgumentList.Add(arg);
+        info.Environment["SWITCHBOARD_HOME"] = home.Folder;
+        using var server = Process.Start(info)!;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await WaitForHealthAsync(http, server);
+
+            using var bad = await http.PostAsync("/v1/messages", AnthropicWire.Json("{ not json"), Cancel);
+            (await bad.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error"))
+                .ShouldStartWith("The request body is not a valid Messages request");
+            using var missing = await http.PostAsync("/v1/messages", AnthropicWire.Json("""{"model":"m","messages":[]}"""), Cancel);
+            (await missing.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error")).ShouldBe("max_tokens: Field required");
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static async Task WaitForHealthAsync(HttpClient http, Process server)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (server.HasExited)
+                throw new InvalidOperationException($"the AOT binary exited with {server.ExitCode}: " +
+                    await server.StandardError.ReadToEndAsync() + await server.StandardOutput.ReadToEndAsync());
+            try
+            {
+                using var health = await http.GetAsync("/health", Cancel);
+                if (health.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(50, Cancel);
+        }
+        throw new TimeoutException("the AOT binary did not answer /health within 20 s");
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Cancel);
+        var stderr = process.StandardError.ReadToEndAsync(Cancel);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
+        limit.CancelAfter(timeout);
+        await process.WaitForExitAsync(limit.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>Trim (IL2xxx) and AOT (IL3xxx) analysis warnings, however the build reports them.</summary>
+    [GeneratedRegex(@"warning IL[23]\d{3}[^\r\n]*")]
+    private static partial Regex AotWarning();
+}

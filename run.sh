@@ -23,7 +23,7 @@ if ! command -v claude >/dev/null 2>&1; then
     echo "run.sh: installing Claude Code 2.1.330 into $tools..." >&2
     mkdir -p "$tools"
     cp "$repo/tests/e2e/package.json" "$repo/tests/e2e/package-lock.json" "$tools/"
-    (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    (cd "$tools" && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error >&2)
   fi
   export PATH="$tools/node_modules/.bin:$PATH"
 fi

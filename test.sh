@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need on a fresh machine (NuGet restore, the pinned Claude Code CLI from npm, the
-# Debian packages the end-to-end tests drive), then builds and runs every test.
+# Sets up everything the tests need on a fresh machine (NuGet restore, the pinned Claude Code CLI from npm), then
+# builds and runs every test.
 # Prints a closing "N passed, N failed" line and exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,19 +9,8 @@ need() { command -v "$1" >/dev/null 2>&1; }
 need dotnet || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 need npm || { echo "test.sh: npm is required to install the pinned Claude Code CLI" >&2; exit 1; }
 
-# Debian packages the tests use (installed only when missing; needs root, as on CI).
-missing=()
-for pkg in tmux; do need "$pkg" || missing+=("$pkg"); done
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "test.sh: missing ${missing[*]}; install them (apt-get install ${missing[*]})" >&2; exit 1
-  fi
-fi
-
 # The Claude Code version the end-to-end tests pin (tests/e2e/package-lock.json).
-(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/e2e && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error)
 
 dotnet build Switchboard.sln -c Release --nologo -v quiet
 log=$(mktemp)

@@ -12,7 +12,9 @@ public static class ConfigFile
           "port": 11436,
           "defaultProvider": "anthropic",
           "providers": {
-            "anthropic": { "type": "anthropic", "baseUrl": "https://api.anthropic.com" }
+            "anthropic": { "type": "anthropic", "baseUrl": "https://api.anthropic.com" },
+            "ollama-local": { "type": "ollama", "baseUrl": "http://127.0.0.1:11434" },
+            "ollama-cloud": { "type": "ollama", "baseUrl": "https://ollama.com", "apiKey": "$OLLAMA_API_KEY" }
           },
           "routes": {}
         }

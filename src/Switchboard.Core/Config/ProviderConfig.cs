@@ -24,6 +24,15 @@ public sealed record ProviderConfig
     /// </summary>
     public string? Relay { get; set; }
 
+    /// <summary><c>ollama</c> only: <c>native</c> (default, <c>/api/chat</c>) or <c>anthropic</c> (Ollama's own /v1/messages).</summary>
+    public string? Api { get; set; }
+
+    /// <summary><c>ollama</c> only: the context size to ask for (<c>options.num_ctx</c>); from <c>/api/show</c> otherwise.</summary>
+    public int? NumCtx { get; set; }
+
+    /// <summary><c>ollama</c> only: answer an explicit thinking budget for a model that cannot think with a 400.</summary>
+    public bool? StrictThinking { get; set; }
+
     [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds ?? 600);
 }

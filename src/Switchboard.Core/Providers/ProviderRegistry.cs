@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Switchboard.Providers;
@@ -12,8 +14,9 @@ public sealed class ProviderRegistry
         foreach (var factory in factories) _factories.Add(factory.Type, factory);
     }
 
-    public static ProviderRegistry CreateDefault(UpstreamClient upstream) => new([
+    public static ProviderRegistry CreateDefault(UpstreamClient upstream, ILoggerFactory? loggers = null) => new([
         new Anthropic.AnthropicProviderFactory(upstream),
+        new Ollama.OllamaProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
     ]);
 
     public IEnumerable<string> Types => _factories.Keys;

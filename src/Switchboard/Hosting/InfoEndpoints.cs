@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Providers;
 
 namespace Switchboard.Hosting;
 
@@ -45,19 +46,26 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url)
     }
 
     /// <summary>
-    /// Every configured model, in Anthropic's list shape. Models of the default provider keep their bare names;
-    /// others are listed as <c>provider:model</c>, which routes back to them when sent as <c>model</c>.
+    /// Every model Switchboard can route to, in Anthropic's list shape: each provider's configured <c>models</c>, and
+    /// what providers that can list their own (Ollama) have installed, asked of all of them at once. Models of the
+    /// default provider keep their bare names; others are <c>provider:model</c>, which routes back when sent as model.
     /// </summary>
-    public Task ModelsAsync(HttpContext context)
+    public async Task ModelsAsync(HttpContext context)
     {
-        var config = configStore.Current.Config;
-        var all = config.Providers
-            .SelectMany(pair => (pair.Value.Models ?? []).Select(model => new ModelInfo
+        var snapshot = configStore.Current;
+        var config = snapshot.Config;
+        var listed = await Task.WhenAll(config.Providers.Select(async pair =>
+        {
+            var names = new List<string>(pair.Value.Models ?? []);
+            if (snapshot.Providers[pair.Key] is IListsModels lister)
+                names.AddRange(await lister.ListModelsAsync(context.RequestAborted));
+            return names.Distinct(StringComparer.Ordinal).Select(model => new ModelInfo
             {
                 Id = pair.Key == config.DefaultProvider ? model : $"{pair.Key}:{model}",
                 DisplayName = $"{model} ({pair.Key})",
-            }))
-            .ToList();
+            });
+        }));
+        var all = listed.SelectMany(models => models).ToList();
 
         var query = context.Request.Query;
         var limit = int.TryParse(query["limit"], out var requested) ? Math.Clamp(requested, 1, 1000) : 20;
@@ -73,6 +81,6 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url)
             LastId = page.LastOrDefault()?.Id,
         };
         context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, list, AnthropicJson.Relaxed.ModelList);
+        await JsonSerializer.SerializeAsync(context.Response.Body, list, AnthropicJson.Relaxed.ModelList);
     }
 }

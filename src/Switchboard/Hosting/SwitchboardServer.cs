@@ -40,10 +40,6 @@ public sealed class SwitchboardServer : IAsyncDisposable
     public static SwitchboardServer Create(ServerOptions options)
     {
         ConfigFile.CreateIfMissing(options.Home);
-        var upstream = new UpstreamClient();
-        var registry = new ProviderRegistry(
-            ProviderRegistry.CreateDefault(upstream).Factories.Concat(options.ExtraProviders.Select(make => make(upstream))));
-
         // One logger factory for the config store (which must exist before Kestrel is configured) and the app.
         var loggerFactory = LoggerFactory.Create(logging =>
         {
@@ -56,6 +52,9 @@ public sealed class SwitchboardServer : IAsyncDisposable
             logging.SetMinimumLevel(options.LogLevel);
             logging.AddFilter("Microsoft", LogLevel.Warning);
         });
+        var upstream = new UpstreamClient();
+        var registry = new ProviderRegistry(ProviderRegistry.CreateDefault(upstream, loggerFactory).Factories
+            .Concat(options.ExtraProviders.Select(make => make(upstream))));
         var configStore = new ConfigStore(options.Home.ConfigFile, registry,
             loggerFactory.CreateLogger("Switchboard.Config"), options.ApplyOverrides);
         var config = configStore.Current.Config;

@@ -112,7 +112,7 @@ public sealed class ConfigLoaderTests
             "$.providers.bad:name.relay",
         ], ignoreOrder: true);
         errors.Single(e => e.JsonPath == "$.providers.anthropic.type").Problem
-            .ShouldBe("unknown provider type 'antropic'; known types: anthropic");
+            .ShouldBe("unknown provider type 'antropic'; known types: anthropic, ollama");
         errors.Single(e => e.JsonPath == "$.defaultProvider").Problem.ShouldContain("'nope' is not a configured provider");
     }
 

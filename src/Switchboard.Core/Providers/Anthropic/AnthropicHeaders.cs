@@ -23,19 +23,25 @@ internal static class AnthropicHeaders
     private static readonly string[] Credentials = ["x-api-key", "authorization"];
 
     public static void Apply(
-        IReadOnlyList<KeyValuePair<string, string>> clientHeaders, HttpRequestMessage request, ProviderConfig config)
+        IReadOnlyList<KeyValuePair<string, string>> clientHeaders, HttpRequestMessage request, ProviderConfig config,
+        CredentialPolicy policy)
     {
         var ownKey = EnvExpander.ExpandOrNull(config.ApiKey);
-        var replaceCredentials = !string.IsNullOrEmpty(ownKey);
+        var hasOwnKey = !string.IsNullOrEmpty(ownKey);
+        var dropClientCredentials = hasOwnKey || policy == CredentialPolicy.OwnKeyAsBearer;
 
         foreach (var (name, value) in clientHeaders)
         {
             if (NotForwarded.Contains(name)) continue;
-            if (replaceCredentials && IsCredential(name)) continue;
+            if (dropClientCredentials && IsCredential(name)) continue;
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        if (replaceCredentials) request.Headers.TryAddWithoutValidation("x-api-key", ownKey);
+        if (hasOwnKey)
+        {
+            if (policy == CredentialPolicy.OwnKeyAsBearer) request.Headers.TryAddWithoutValidation("authorization", "Bearer " + ownKey);
+            else request.Headers.TryAddWithoutValidation("x-api-key", ownKey);
+        }
         if (config.Headers is null) return;
         foreach (var (name, value) in config.Headers)
         {
@@ -46,4 +52,14 @@ internal static class AnthropicHeaders
 
     private static bool IsCredential(string name) =>
         Credentials.Any(credential => credential.Equals(name, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>Whose credentials an Anthropic-format upstream gets.</summary>
+internal enum CredentialPolicy
+{
+    /// <summary>Anthropic itself: the client's own (API key or subscription OAuth), or the provider's key as x-api-key.</summary>
+    ClientOrOwnKey,
+
+    /// <summary>Someone else's Anthropic-compatible endpoint (Ollama): never the client's; the provider's key as Bearer.</summary>
+    OwnKeyAsBearer,
 }

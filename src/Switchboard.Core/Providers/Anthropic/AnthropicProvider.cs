@@ -11,7 +11,8 @@ namespace Switchboard.Providers.Anthropic;
 /// <c>anthropic-version</c>, every <c>anthropic-beta</c> value, the query string and the body go up as sent; the reply
 /// comes back as it arrives, errors included, because Claude Code matches on Anthropic's exact wording.
 /// </summary>
-internal sealed class AnthropicProvider(string name, ProviderConfig config, UpstreamClient upstream) : IProvider
+internal sealed class AnthropicProvider(
+    string name, ProviderConfig config, UpstreamClient upstream, CredentialPolicy credentials = CredentialPolicy.ClientOrOwnKey) : IProvider
 {
     public const string RelayBytes = "bytes";
     public const string RelayEvents = "events";
@@ -45,7 +46,7 @@ internal sealed class AnthropicProvider(string name, ProviderConfig config, Upst
             ? JsonSerializer.SerializeToUtf8Bytes(call.Request, AnthropicJson.Relaxed.MessagesRequest)
             : call.OriginalBody;
         request.Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = Json } };
-        AnthropicHeaders.Apply(call.ClientHeaders, request, config);
+        AnthropicHeaders.Apply(call.ClientHeaders, request, config, credentials);
 
         var response = await upstream.SendAsync(name, request, config.Timeout, cancellationToken).ConfigureAwait(false);
         try

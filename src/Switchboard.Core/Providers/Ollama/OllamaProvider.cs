@@ -1,0 +1,109 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Switchboard.Anthropic;
+using Switchboard.Config;
+
+namespace Switchboard.Providers.Ollama;
+
+/// <summary>
+/// Local or cloud Ollama. Native mode (the default) translates to <c>/api/chat</c>, which, unlike Ollama's own
+/// Anthropic endpoint, can set the context size: without <c>num_ctx</c> Ollama silently truncates Claude Code's long
+/// prompts. Anthropic mode relays to Ollama's <c>/v1/messages</c> for those who prefer it.
+/// </summary>
+internal sealed partial class OllamaProvider : IProvider, IListsModels
+{
+    public const string ApiNative = "native";
+    public const string ApiAnthropic = "anthropic";
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly OllamaEndpoint _endpoint;
+    private readonly IProvider? _anthropicMode;
+    private readonly ILogger _logger;
+
+    public OllamaProvider(string name, ProviderConfig config, UpstreamClient upstream, ILogger logger)
+    {
+        Name = name;
+        _endpoint = new OllamaEndpoint(name, config, upstream);
+        _logger = logger;
+        Catalog = new OllamaModelCatalog(_endpoint);
+        if (config.Api == ApiAnthropic)
+        {
+            var relay = config with { BaseUrl = _endpoint.BaseUrl, Relay = Anthropic.AnthropicProvider.RelayEvents };
+            _anthropicMode = new Anthropic.AnthropicProvider(name, relay, upstream, Anthropic.CredentialPolicy.OwnKeyAsBearer);
+        }
+    }
+
+    public string Name { get; }
+    public OllamaModelCatalog Catalog { get; }
+
+    public async Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)
+    {
+        if (_anthropicMode is not null) return await _anthropicMode.SendMessagesAsync(call, cancellationToken).ConfigureAwait(false);
+
+        var request = call.Request;
+        var model = request.Model!;
+        var info = await Catalog.ShowAsync(model, cancellationToken).ConfigureAwait(false);
+        var chat = OllamaRequestMapper.Map(request, model, info, Think(request, model, info), _endpoint.Config.NumCtx);
+
+        using var message = _endpoint.Request(HttpMethod.Post, "/api/chat");
+        message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(chat, OllamaJson.Default.OllamaChatRequest))
+        {
+            Headers = { ContentType = Json },
+        };
+        var response = await _endpoint.SendAsync(message, _endpoint.Config.Timeout, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!response.IsSuccessStatusCode)
+                throw await OllamaErrors.FromResponseAsync(response, Name, model, cancellationToken).ConfigureAwait(false);
+            var body = new IdleTimeoutStream(
+                await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _endpoint.Config.Timeout, Name);
+            var mapper = new OllamaStreamMapper(Name, model, EstimateTokens(call), repair => LogRepair(_logger, Name, repair));
+            return new EventStreamReply(Relay(response, body, mapper, cancellationToken));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) => Catalog.ListAsync(cancellationToken);
+
+    /// <summary>A rough count (about four bytes a token) until routing brings a real tokenizer.</summary>
+    public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>
+        Task.FromResult<ProviderReply>(new TokenCountReply(EstimateTokens(call)));
+
+    /// <summary>
+    /// <c>think</c> only for models that can; Claude Code sends adaptive thinking on nearly every request, so for
+    /// other models the field is dropped, and only an explicit budget is refused, and only with strictThinking.
+    /// </summary>
+    private bool Think(MessagesRequest request, string model, OllamaModelInfo info)
+    {
+        var type = request.Thinking?.Type;
+        if (type is not ("enabled" or "adaptive")) return false;
+        if (info.Thinking) return true;
+        if (type == "enabled" && _endpoint.Config.StrictThinking == true)
+            throw new AnthropicErrorException(AnthropicError.InvalidRequest(
+                $"Model {model} in {Name} cannot think (its Ollama capabilities do not include thinking). Remove the thinking " +
+                $"budget, pick a thinking model, or set strictThinking to false for {Name}."));
+        return false;
+    }
+
+    private static async IAsyncEnumerable<StreamEvent> Relay(
+        HttpResponseMessage response, Stream body, OllamaStreamMapper mapper, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (response)
+        await using (body)
+        {
+            await foreach (var e in mapper.MapAsync(body, cancellationToken).ConfigureAwait(false)) yield return e;
+        }
+    }
+
+    private static int EstimateTokens(ProviderCall call) => Math.Max(1, call.OriginalBody.Length / 4);
+
+    [LoggerMessage(200, LogLevel.Information, "{Provider}: {Repair}")]
+    private static partial void LogRepair(ILogger logger, string provider, string repair);
+}

@@ -21,6 +21,7 @@ public static class CliApp
             StatusCommand.Create(),
             ActivateCommand.Create(),
             InitCommand.Create(),
+            ListCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -57,7 +57,7 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url)
         var listed = await Task.WhenAll(config.Providers.Select(async pair =>
         {
             var names = new List<string>(pair.Value.Models ?? []);
-            if (snapshot.Providers[pair.Key] is IListsModels lister)
+            if (snapshot.Providers[pair.Key] is IModelCatalog lister)
                 names.AddRange(await lister.ListModelsAsync(context.RequestAborted));
             return names.Distinct(StringComparer.Ordinal).Select(model => new ModelInfo
             {

@@ -131,7 +131,7 @@ public sealed class DaemonLifecycleTests : IAsyncLifetime
         var help = await _cli.RunAsync("--help");
 
         help.ExitCode.ShouldBe(0);
-        foreach (var command in new[] { "code", "serve", "start", "stop", "restart", "status", "activate", "init" })
+        foreach (var command in new[] { "code", "serve", "start", "stop", "restart", "status", "activate", "init", "list" })
             help.Stdout.ShouldContain($"  {command}");
     }
 }

@@ -4,13 +4,6 @@ using System.Text.Json;
 
 namespace Switchboard.Providers.Ollama;
 
-/// <summary>What Ollama says about one model (<c>/api/show</c>).</summary>
-public sealed record OllamaModelInfo(bool Vision, bool Tools, bool Thinking, int? ContextLength)
-{
-    /// <summary>Assumed when Ollama cannot be asked: no optional capability, no known context length.</summary>
-    public static readonly OllamaModelInfo Unknown = new(false, true, false, null);
-}
-
 /// <summary>
 /// Installed models (<c>/api/tags</c>) and their capabilities (<c>/api/show</c>), cached per model and dropped when the
 /// installed list changes. Short timeouts: a stopped Ollama must never stall a request for anything else.
@@ -20,7 +13,7 @@ internal sealed class OllamaModelCatalog(OllamaEndpoint endpoint)
     private static readonly TimeSpan LookupTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan TagsFreshFor = TimeSpan.FromSeconds(10);
 
-    private readonly ConcurrentDictionary<string, OllamaModelInfo> _shown = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ModelCapabilities> _shown = new(StringComparer.Ordinal);
     private (DateTime At, IReadOnlyList<string> Names)? _tags;
 
     /// <summary>The installed models, or an empty list when Ollama does not answer in time.</summary>
@@ -45,8 +38,8 @@ internal sealed class OllamaModelCatalog(OllamaEndpoint endpoint)
         }
     }
 
-    /// <summary>A model's capabilities; <see cref="OllamaModelInfo.Unknown"/> when Ollama cannot tell.</summary>
-    public async Task<OllamaModelInfo> ShowAsync(string model, CancellationToken cancellationToken)
+    /// <summary>A model's capabilities; <see cref="ModelCapabilities.Unknown"/> when Ollama cannot tell.</summary>
+    public async Task<ModelCapabilities> ShowAsync(string model, CancellationToken cancellationToken)
     {
         if (_shown.TryGetValue(model, out var known)) return known;
         try
@@ -54,10 +47,10 @@ internal sealed class OllamaModelCatalog(OllamaEndpoint endpoint)
             using var request = endpoint.Request(HttpMethod.Post, "/api/show");
             request.Content = JsonContent.Create(new OllamaShowRequest { Model = model }, OllamaJson.Default.OllamaShowRequest);
             using var response = await endpoint.SendAsync(request, LookupTimeout, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode) return OllamaModelInfo.Unknown;
+            if (!response.IsSuccessStatusCode) return ModelCapabilities.Unknown;
             var show = await response.Content.ReadFromJsonAsync(OllamaJson.Default.OllamaShowResponse, cancellationToken).ConfigureAwait(false);
             var capabilities = show?.Capabilities ?? [];
-            var info = new OllamaModelInfo(
+            var info = new ModelCapabilities(
                 Vision: capabilities.Contains("vision"),
                 Tools: capabilities.Contains("tools"),
                 Thinking: capabilities.Contains("thinking"),
@@ -68,7 +61,7 @@ internal sealed class OllamaModelCatalog(OllamaEndpoint endpoint)
         catch (Exception ex) when (ex is Switchboard.Anthropic.AnthropicErrorException or HttpRequestException or JsonException or OperationCanceledException
                                    && !cancellationToken.IsCancellationRequested)
         {
-            return OllamaModelInfo.Unknown;
+            return ModelCapabilities.Unknown;
         }
     }
 

@@ -12,7 +12,7 @@ namespace Switchboard.Providers.Ollama;
 /// Anthropic endpoint, can set the context size: without <c>num_ctx</c> Ollama silently truncates Claude Code's long
 /// prompts. Anthropic mode relays to Ollama's <c>/v1/messages</c> for those who prefer it.
 /// </summary>
-internal sealed partial class OllamaProvider : IProvider, IListsModels
+internal sealed partial class OllamaProvider : IProvider, IModelCatalog
 {
     public const string ApiNative = "native";
     public const string ApiAnthropic = "anthropic";
@@ -72,6 +72,9 @@ internal sealed partial class OllamaProvider : IProvider, IListsModels
 
     public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) => Catalog.ListAsync(cancellationToken);
 
+    public Task<ModelCapabilities> DescribeModelAsync(string model, CancellationToken cancellationToken) =>
+        Catalog.ShowAsync(model, cancellationToken);
+
     /// <summary>A rough count (about four bytes a token) until routing brings a real tokenizer.</summary>
     public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>
         Task.FromResult<ProviderReply>(new TokenCountReply(EstimateTokens(call)));
@@ -80,7 +83,7 @@ internal sealed partial class OllamaProvider : IProvider, IListsModels
     /// <c>think</c> only for models that can; Claude Code sends adaptive thinking on nearly every request, so for
     /// other models the field is dropped, and only an explicit budget is refused, and only with strictThinking.
     /// </summary>
-    private bool Think(MessagesRequest request, string model, OllamaModelInfo info)
+    private bool Think(MessagesRequest request, string model, ModelCapabilities info)
     {
         var type = request.Thinking?.Type;
         if (type is not ("enabled" or "adaptive")) return false;

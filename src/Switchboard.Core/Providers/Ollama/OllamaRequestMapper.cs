@@ -14,7 +14,7 @@ internal static class OllamaRequestMapper
     /// <summary>Large enough for Claude Code's prompts, small enough for local memory when the model allows more.</summary>
     public const int DefaultContextCap = 65536;
 
-    public static OllamaChatRequest Map(MessagesRequest request, string model, OllamaModelInfo info, bool think, int? numCtx)
+    public static OllamaChatRequest Map(MessagesRequest request, string model, ModelCapabilities info, bool think, int? numCtx)
     {
         var messages = new List<OllamaMessage>();
         if (Text(request.System) is { Length: > 0 } system) messages.Add(new OllamaMessage { Role = "system", Content = system });

@@ -77,15 +77,10 @@ public sealed partial class NativeAotPublishTests
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(file);
         foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(Cancel);
-        var stderr = process.StandardError.ReadToEndAsync(Cancel);
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Cancel);
-        limit.CancelAfter(timeout);
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var result = await ChildProcess.RunAsync(info, timeout);
+        return (result.ExitCode, result.Stdout + result.Stderr);
     }
 
     /// <summary>Trim (IL2xxx) and AOT (IL3xxx) analysis warnings, however the build reports them.</summary>

@@ -12,7 +12,7 @@ public sealed class ClaudeCodeOllamaEndToEndTests : IDisposable
 
     public void Dispose() => _claude.Dispose();
 
-    private Task<ClaudeCodeRunner.Result> RunAsync(RunningSwitchboard switchboard, string prompt, string model) =>
+    private Task<ChildProcess.Result> RunAsync(RunningSwitchboard switchboard, string prompt, string model) =>
         _claude.RunAsync(ClaudeCodeRunner.ClaudeExecutable, ["-p", prompt, "--model", model, "--dangerously-skip-permissions"],
             _claude.Environment(switchboard.Address.ToString().TrimEnd('/')));
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.EndToEnd;
 
@@ -35,11 +36,6 @@ public sealed class ClaudeCodeRunner : IDisposable
         }
     }
 
-    public sealed record Result(int ExitCode, string Stdout, string Stderr)
-    {
-        public override string ToString() => $"claude exited {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
-    }
-
     /// <summary>The environment of a clean headless run: nothing inherited but what a shell needs.</summary>
     public Dictionary<string, string> Environment(string baseUrl) => new()
     {
@@ -54,38 +50,16 @@ public sealed class ClaudeCodeRunner : IDisposable
         ["ANTHROPIC_API_KEY"] = "sk-ant-api03-e2e-test-key",
     };
 
-    public Task<Result> RunAsync(string prompt, string baseUrl) =>
+    public Task<ChildProcess.Result> RunAsync(string prompt, string baseUrl) =>
         RunAsync(ClaudeExecutable, ["-p", prompt, "--dangerously-skip-permissions"], Environment(baseUrl));
 
-    public async Task<Result> RunAsync(string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
+    public Task<ChildProcess.Result> RunAsync(string executable, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo(executable)
-        {
-            WorkingDirectory = WorkingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo(executable) { WorkingDirectory = WorkingDirectory };
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment.Clear();
         foreach (var (key, value) in environment) info.Environment[key] = value;
-
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"claude did not finish within 120 s\n--- stdout\n{await stdout}\n--- stderr\n{await stderr}");
-        }
-        return new Result(process.ExitCode, await stdout, await stderr);
+        return ChildProcess.RunAsync(info, TimeSpan.FromSeconds(120));
     }
 
     private static string FindRepoRoot()

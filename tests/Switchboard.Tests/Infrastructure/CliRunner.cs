@@ -13,47 +13,19 @@ public sealed class CliRunner(TempHome home)
 
     public TempHome Home => home;
 
-    public sealed record Result(int ExitCode, string Stdout, string Stderr)
-    {
-        public string All => Stdout + Stderr;
-        public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
-    }
-
-    public async Task<Result> RunAsync(IEnumerable<string> args, string? path = null, string? stdin = null,
+    public async Task<ChildProcess.Result> RunAsync(IEnumerable<string> args, string? path = null, string? stdin = null,
         IReadOnlyDictionary<string, string>? environment = null, string? fileName = null)
     {
-        var info = new ProcessStartInfo(fileName ?? Executable)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo(fileName ?? Executable);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["SWITCHBOARD_HOME"] = home.Folder;
         info.Environment["DOTNET_ROOT"] = DotnetRoot;
         if (path is not null) info.Environment["PATH"] = path;
         if (environment is not null) foreach (var (key, value) in environment) info.Environment[key] = value;
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"switchboard {string.Join(' ', args)} did not finish within 90 s");
-        }
-        return new Result(process.ExitCode, await stdout, await stderr);
+        return await ChildProcess.RunAsync(info, TimeSpan.FromSeconds(90), stdin);
     }
 
-    public Task<Result> RunAsync(params string[] args) => RunAsync((IEnumerable<string>)args);
+    public Task<ChildProcess.Result> RunAsync(params string[] args) => RunAsync((IEnumerable<string>)args);
 
     /// <summary>Stops a daemon this home may have started, whatever state the test left it in.</summary>
     public async Task StopDaemonAsync()

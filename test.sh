@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need on a fresh machine (NuGet restore, the pinned Claude Code CLI from npm), then
-# builds and runs every test.
+# Sets up everything the tests need on a fresh machine (Debian packages, NuGet restore, the pinned Claude Code CLI
+# from npm), then builds and runs every test.
 # Prints a closing "N passed, N failed" line and exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -8,6 +8,15 @@ cd "$(dirname "$0")"
 need() { command -v "$1" >/dev/null 2>&1; }
 need dotnet || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 need npm || { echo "test.sh: npm is required to install the pinned Claude Code CLI" >&2; exit 1; }
+
+# Debian packages the end-to-end tests drive: tmux for the interactive /model picker.
+missing=()
+need tmux || missing+=(tmux)
+if [ ${#missing[@]} -gt 0 ]; then
+  need apt-get || { echo "test.sh: install ${missing[*]} (no apt-get here)" >&2; exit 1; }
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 
 # The Claude Code version the end-to-end tests pin (tests/e2e/package-lock.json).
 (cd tests/e2e && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error)

@@ -18,5 +18,7 @@ public sealed class ModelInfo
     [JsonPropertyName("type")] public string Type { get; set; } = "model";
     [JsonPropertyName("id")] public required string Id { get; set; }
     [JsonPropertyName("display_name")] public required string DisplayName { get; set; }
+    /// <summary>Not in Anthropic's list; Claude Code's <c>/model</c> picker shows it under the name.</summary>
+    [JsonPropertyName("description")] public string? Description { get; set; }
     [JsonPropertyName("created_at")] public string CreatedAt { get; set; } = "2025-01-01T00:00:00Z";
 }

@@ -7,11 +7,16 @@ namespace Switchboard.Routing;
 /// Reads a target out of a model name: <c>provider:model</c> or CCR's <c>provider,model</c>. A name whose prefix is
 /// not a configured provider (<c>claude-sonnet-4-5</c>, <c>qwen3:8b</c>) goes to <c>defaultProvider</c> unchanged.
 /// The comma form is never a real model name, so an unknown provider there is an error rather than a guess.
+/// Discovery ids (<c>claude-via-provider:model</c>, see <see cref="ModelIds"/>) resolve like <c>provider:model</c>.
 /// </summary>
 public static class ModelTargetParser
 {
     public static ModelTarget Resolve(string model, SwitchboardConfig config)
     {
+        if (model.StartsWith(ModelIds.DiscoveryPrefix, StringComparison.Ordinal) &&
+            TryProviderPrefixed(model[ModelIds.DiscoveryPrefix.Length..], config) is { } discovered)
+            return discovered;
+
         var separator = model.AsSpan().IndexOfAny(':', ',');
         if (separator > 0)
         {
@@ -24,5 +29,13 @@ public static class ModelTargetParser
                     $"{string.Join(", ", config.Providers.Keys.Order(StringComparer.Ordinal))}."));
         }
         return new ModelTarget(config.DefaultProvider, model);
+    }
+
+    private static ModelTarget? TryProviderPrefixed(string name, SwitchboardConfig config)
+    {
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || colon == name.Length - 1) return null;
+        var provider = name[..colon];
+        return config.Providers.ContainsKey(provider) ? new ModelTarget(provider, name[(colon + 1)..]) : null;
     }
 }

@@ -13,6 +13,15 @@ internal static class ClientAuth
 {
     public const string KeyHeader = "x-switchboard-key";
 
+    /// <summary>Throws the 401 every endpoint that touches a provider answers when the key is missing or wrong.</summary>
+    public static void Demand(IHeaderDictionary headers, string? key)
+    {
+        if (!IsAuthorized(headers, key))
+            throw new Anthropic.AnthropicErrorException(Anthropic.AnthropicError.Authentication(
+                "Switchboard requires its API key (apiKey in config): send it as x-switchboard-key, x-api-key " +
+                "or Authorization: Bearer."));
+    }
+
     public static bool IsAuthorized(IHeaderDictionary headers, string? key)
     {
         if (string.IsNullOrEmpty(key)) return true;

@@ -3,13 +3,18 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Microsoft.Extensions.Logging;
 using Switchboard.Providers;
+using Switchboard.Routing;
 
 namespace Switchboard.Hosting;
 
 /// <summary><c>/</c>, <c>/health</c>, <c>/api/hello</c> and <c>/v1/models</c>: what the server is and what it serves.</summary>
-internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url)
+internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, ILogger logger)
 {
+    /// <summary>Claude Code abandons discovery after 3 s; a provider slower than this is left out of the list.</summary>
+    public static readonly TimeSpan ListingBudget = TimeSpan.FromMilliseconds(2500);
+
     public static readonly string Version =
         typeof(InfoEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
@@ -47,22 +52,41 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url)
 
     /// <summary>
     /// Every model Switchboard can route to, in Anthropic's list shape: each provider's configured <c>models</c>, and
-    /// what providers that can list their own (Ollama) have installed, asked of all of them at once. Models of the
-    /// default provider keep their bare names; others are <c>provider:model</c>, which routes back when sent as model.
+    /// what providers that list their own (Ollama's installed models; Anthropic's, when the client or config carries a
+    /// credential) report, all asked at once within <see cref="ListingBudget"/>. Ids are discoverable (see
+    /// <see cref="ModelIds"/>): they survive Claude Code's discovery filter and route back when sent as model.
     /// </summary>
     public async Task ModelsAsync(HttpContext context)
     {
         var snapshot = configStore.Current;
         var config = snapshot.Config;
+        var clientKey = EnvExpander.ExpandOrNull(config.ApiKey);
+        try
+        {
+            ClientAuth.Demand(context.Request.Headers, clientKey);
+        }
+        catch (AnthropicErrorException ex)
+        {
+            await ErrorReplies.WriteAsync(context, ex.Error);
+            return;
+        }
+
+        var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, clientKey);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        budget.CancelAfter(ListingBudget);
         var listed = await Task.WhenAll(config.Providers.Select(async pair =>
         {
-            var names = new List<string>(pair.Value.Models ?? []);
-            if (snapshot.Providers[pair.Key] is IModelCatalog lister)
-                names.AddRange(await lister.ListModelsAsync(context.RequestAborted));
-            return names.Distinct(StringComparer.Ordinal).Select(model => new ModelInfo
+            var (name, provider) = (pair.Key, pair.Value);
+            var models = (provider.Models ?? []).Select(model => new ListedModel(model)).ToList();
+            if (snapshot.Providers[name] is IModelLister lister)
+                models.AddRange(await ListQuietlyAsync(name, lister, clientHeaders, budget.Token));
+            return models.DistinctBy(model => model.Id, StringComparer.Ordinal).Select(model => new ModelInfo
             {
-                Id = pair.Key == config.DefaultProvider ? model : $"{pair.Key}:{model}",
-                DisplayName = $"{model} ({pair.Key})",
+                Id = ModelIds.Discoverable(name, model.Id, config),
+                DisplayName = model.DisplayName is { } display && name == config.DefaultProvider
+                    ? display
+                    : $"{model.DisplayName ?? model.Id} ({name})",
+                Description = $"{name} via Switchboard",
             });
         }));
         var all = listed.SelectMany(models => models).ToList();
@@ -82,5 +106,21 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url)
         };
         context.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(context.Response.Body, list, AnthropicJson.Relaxed.ModelList);
+    }
+
+    private async Task<IReadOnlyList<ListedModel>> ListQuietlyAsync(
+        string name, IModelLister lister, IReadOnlyList<KeyValuePair<string, string>> clientHeaders, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await lister.ListModelsAsync(clientHeaders, cancellationToken);
+        }
+        catch (Exception ex) when (ex is AnthropicErrorException or HttpRequestException or JsonException or OperationCanceledException)
+        {
+            var reason = ex is AnthropicErrorException error ? error.Error.Message
+                : ex is OperationCanceledException ? $"no answer within {ListingBudget.TotalSeconds} s" : ex.Message;
+            Log.ModelListFailed(logger, name, reason);
+            return [];
+        }
     }
 }

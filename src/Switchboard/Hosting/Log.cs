@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Debug, "Client went away during {Method} {Path}; upstream request cancelled")]
     public static partial void ClientGone(ILogger logger, string method, string path);
+
+    [LoggerMessage(7, LogLevel.Warning, "Model list of provider {Provider} left out: {Reason}")]
+    public static partial void ModelListFailed(ILogger logger, string provider, string reason);
 }

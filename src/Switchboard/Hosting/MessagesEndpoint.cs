@@ -33,10 +33,7 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
         try
         {
             var clientKey = EnvExpander.ExpandOrNull(snapshot.Config.ApiKey);
-            if (!ClientAuth.IsAuthorized(context.Request.Headers, clientKey))
-                throw new AnthropicErrorException(AnthropicError.Authentication(
-                    "Switchboard requires its API key (apiKey in config): send it as x-switchboard-key, x-api-key " +
-                    "or Authorization: Bearer."));
+            ClientAuth.Demand(context.Request.Headers, clientKey);
 
             var body = await ReadBodyAsync(context);
             var request = Parse(body.Span);

@@ -83,7 +83,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
     {
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
         var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), logger);
-        var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'));
+        var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger);
 
         // Any empty error answer (405, a route that does not exist) still leaves in Anthropic's error shape.
         _app.UseStatusCodePages(context => ErrorReplies.WriteAsync(context.HttpContext, new AnthropicError(

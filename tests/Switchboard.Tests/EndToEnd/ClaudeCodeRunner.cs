@@ -50,6 +50,44 @@ public sealed class ClaudeCodeRunner : IDisposable
         ["ANTHROPIC_API_KEY"] = "sk-ant-api03-e2e-test-key",
     };
 
+    /// <summary>
+    /// An interactive session with gateway model discovery on: a terminal, a bearer token (which discovery needs), and
+    /// nonessential traffic allowed, because Claude Code skips discovery while it is off. Nothing here can reach the
+    /// internet anyway: every Anthropic URL points at Switchboard.
+    /// </summary>
+    public Dictionary<string, string> DiscoveryEnvironment(string baseUrl, string bearer)
+    {
+        var environment = Environment(baseUrl);
+        environment.Remove("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC");
+        environment.Remove("ANTHROPIC_API_KEY");
+        environment["TERM"] = "xterm-256color";
+        environment["DISABLE_AUTOUPDATER"] = "1";
+        environment["ANTHROPIC_AUTH_TOKEN"] = bearer;
+        environment["CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY"] = "1";
+        return environment;
+    }
+
+    /// <summary>What an interactive run needs to go straight to the prompt: onboarding done, the folder trusted.</summary>
+    public void SkipOnboardingAndTrustFolder()
+    {
+        var state = new System.Text.Json.Nodes.JsonObject
+        {
+            ["hasCompletedOnboarding"] = true,
+            ["projects"] = new System.Text.Json.Nodes.JsonObject
+            {
+                [WorkingDirectory] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["hasTrustDialogAccepted"] = true,
+                    ["hasCompletedProjectOnboarding"] = true,
+                },
+            },
+        };
+        File.WriteAllText(Path.Combine(Home, ".claude.json"), state.ToJsonString());
+    }
+
+    /// <summary>Where Claude Code caches what gateway discovery found.</summary>
+    public string DiscoveryCacheFile => Path.Combine(Home, ".claude", "cache", "gateway-models.json");
+
     public Task<ChildProcess.Result> RunAsync(string prompt, string baseUrl) =>
         RunAsync(ClaudeExecutable, ["-p", prompt, "--dangerously-skip-permissions"], Environment(baseUrl));
 

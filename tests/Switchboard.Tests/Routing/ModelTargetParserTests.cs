@@ -24,6 +24,9 @@ public sealed class ModelTargetParserTests
     [InlineData("qwen3:8b", "claude", "qwen3:8b")]
     [InlineData("claude:claude-haiku-4-5", "claude", "claude-haiku-4-5")]
     [InlineData("ollama-local:", "claude", "ollama-local:")]
+    [InlineData("claude-via-ollama-local:qwen3:8b", "ollama-local", "qwen3:8b")]
+    [InlineData("claude-via-claude:gpt-oss:20b", "claude", "gpt-oss:20b")]
+    [InlineData("claude-via-nowhere:qwen3:8b", "claude", "claude-via-nowhere:qwen3:8b")]
     public void Resolve_ModelName_PicksProviderAndModel(string model, string provider, string target) =>
         ModelTargetParser.Resolve(model, Config).ShouldBe(new ModelTarget(provider, target));
 
@@ -34,5 +37,19 @@ public sealed class ModelTargetParserTests
 
         error.Status.ShouldBe(400);
         error.Message.ShouldBe("Unknown provider 'openrouter' in model 'openrouter,gpt-5'. Configured providers: claude, ollama-local.");
+    }
+
+    [Theory]
+    [InlineData("ollama-local", "qwen3:8b", "claude-via-ollama-local:qwen3:8b")]
+    [InlineData("claude", "qwen3:8b", "claude-via-claude:qwen3:8b")]
+    [InlineData("claude", "claude-opus-4-5", "claude-opus-4-5")]
+    [InlineData("ollama-local", "claude-distill:7b", "ollama-local:claude-distill:7b")]
+    public void Discoverable_SurvivesClaudeCodesFilterAndResolvesBack(string provider, string model, string id)
+    {
+        var discoverable = ModelIds.Discoverable(provider, model, Config);
+
+        discoverable.ShouldBe(id);
+        discoverable.ShouldMatch("(?i)(claude|anthropic)");
+        ModelTargetParser.Resolve(discoverable, Config).ShouldBe(new ModelTarget(provider, model));
     }
 }

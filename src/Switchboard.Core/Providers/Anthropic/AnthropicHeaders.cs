@@ -22,6 +22,15 @@ internal static class AnthropicHeaders
 
     private static readonly string[] Credentials = ["x-api-key", "authorization"];
 
+    public const string Version = "anthropic-version";
+    public const string DefaultVersion = "2023-06-01";
+
+    /// <summary>Whether a request built by <see cref="Apply"/> would carry any credential at all.</summary>
+    public static bool HasCredential(
+        IReadOnlyList<KeyValuePair<string, string>> clientHeaders, ProviderConfig config, CredentialPolicy policy) =>
+        !string.IsNullOrEmpty(EnvExpander.ExpandOrNull(config.ApiKey)) ||
+        (policy == CredentialPolicy.ClientOrOwnKey && clientHeaders.Any(header => IsCredential(header.Key) && header.Value.Length > 0));
+
     public static void Apply(
         IReadOnlyList<KeyValuePair<string, string>> clientHeaders, HttpRequestMessage request, ProviderConfig config,
         CredentialPolicy policy)

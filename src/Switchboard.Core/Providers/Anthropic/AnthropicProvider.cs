@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Switchboard.Anthropic;
@@ -12,7 +13,7 @@ namespace Switchboard.Providers.Anthropic;
 /// comes back as it arrives, errors included, because Claude Code matches on Anthropic's exact wording.
 /// </summary>
 internal sealed class AnthropicProvider(
-    string name, ProviderConfig config, UpstreamClient upstream, CredentialPolicy credentials = CredentialPolicy.ClientOrOwnKey) : IProvider
+    string name, ProviderConfig config, UpstreamClient upstream, CredentialPolicy credentials = CredentialPolicy.ClientOrOwnKey) : IProvider, IModelLister
 {
     public const string RelayBytes = "bytes";
     public const string RelayEvents = "events";
@@ -37,6 +38,26 @@ internal sealed class AnthropicProvider(
 
     public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>
         SendAsync("/v1/messages/count_tokens", call, parseEvents: false, cancellationToken);
+
+    /// <summary>
+    /// Anthropic's own model list, asked with the same credential a message would carry. Nothing without one: an
+    /// unauthenticated ask only earns a 401, and Claude Code gives discovery three seconds in all.
+    /// </summary>
+    public async Task<IReadOnlyList<ListedModel>> ListModelsAsync(
+        IReadOnlyList<KeyValuePair<string, string>> clientHeaders, CancellationToken cancellationToken)
+    {
+        if (!AnthropicHeaders.HasCredential(clientHeaders, config, credentials)) return [];
+        using var request = new HttpRequestMessage(HttpMethod.Get, BuildUri("/v1/models", "?limit=1000"));
+        AnthropicHeaders.Apply(clientHeaders, request, config, credentials);
+        if (!request.Headers.Contains(AnthropicHeaders.Version)) request.Headers.Add(AnthropicHeaders.Version, AnthropicHeaders.DefaultVersion);
+        using var response = await upstream.SendAsync(name, request, config.Timeout, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw new AnthropicErrorException(new AnthropicError((int)response.StatusCode,
+                AnthropicError.TypeForStatus((int)response.StatusCode),
+                $"Provider '{name}' would not list its models (HTTP {(int)response.StatusCode})."));
+        var list = await response.Content.ReadFromJsonAsync(AnthropicJson.Default.ModelList, cancellationToken).ConfigureAwait(false);
+        return (list?.Data ?? []).Select(model => new ListedModel(model.Id, model.DisplayName)).ToList();
+    }
 
     private async Task<ProviderReply> SendAsync(
         string path, ProviderCall call, bool parseEvents, CancellationToken cancellationToken)

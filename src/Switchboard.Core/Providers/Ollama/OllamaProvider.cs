@@ -70,7 +70,10 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
         }
     }
 
-    public Task<IReadOnlyList<string>> ListModelsAsync(CancellationToken cancellationToken) => Catalog.ListAsync(cancellationToken);
+    /// <summary>Installed models; none (not an error) while Ollama is down, so a listing never waits on it twice.</summary>
+    public async Task<IReadOnlyList<ListedModel>> ListModelsAsync(
+        IReadOnlyList<KeyValuePair<string, string>> clientHeaders, CancellationToken cancellationToken) =>
+        (await Catalog.ListAsync(cancellationToken).ConfigureAwait(false)).Select(name => new ListedModel(name)).ToList();
 
     public Task<ModelCapabilities> DescribeModelAsync(string model, CancellationToken cancellationToken) =>
         Catalog.ShowAsync(model, cancellationToken);

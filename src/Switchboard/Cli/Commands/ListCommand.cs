@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
 using Switchboard.Config;
 using Switchboard.Providers;
+using Switchboard.Routing;
 
 namespace Switchboard.Cli.Commands;
 
@@ -43,7 +44,7 @@ internal static class ListCommand
         foreach (var (name, provider) in catalogs)
         {
             var catalog = (IModelCatalog)provider;
-            var models = await catalog.ListModelsAsync(cancellationToken);
+            var models = (await catalog.ListModelsAsync([], cancellationToken)).Select(model => model.Id).ToList();
             console.MarkupLineInterpolated($"[bold]{name}[/] ({config.Providers[name].BaseUrl ?? "default URL"}): {models.Count} model(s)");
             if (models.Count == 0)
             {
@@ -56,7 +57,7 @@ internal static class ListCommand
                 var capabilities = await catalog.DescribeModelAsync(model, cancellationToken);
                 var can = new[] { ("tools", capabilities.Tools), ("thinking", capabilities.Thinking), ("vision", capabilities.Vision) }
                     .Where(c => c.Item2).Select(c => c.Item1);
-                var target = name == config.DefaultProvider ? model : $"{name}:{model}";
+                var target = ModelIds.Routable(name, model, config);
                 table.AddRow(Markup.Escape(model), string.Join(", ", can), capabilities.ContextLength?.ToString() ?? "?",
                     Markup.Escape($"/model {target}"));
             }

@@ -247,6 +247,6 @@ public sealed class OllamaNativeTests : IAsyncLifetime
         using var models = JsonDocument.Parse(await _switchboard.Client.GetStringAsync("/v1/models?limit=1000", Cancel));
 
         models.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString())
-            .ShouldBe(["qwen3:8b", "llama3.2:3b", "llava:7b"], ignoreOrder: true);
+            .ShouldBe(["claude-via-ollama-local:qwen3:8b", "claude-via-ollama-local:llama3.2:3b", "claude-via-ollama-local:llava:7b"], ignoreOrder: true);
     }
 }

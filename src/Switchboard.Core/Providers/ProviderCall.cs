@@ -19,4 +19,7 @@ public sealed class ProviderCall
 
     /// <summary>The client's headers, one entry per value; credentials meant for Switchboard already removed.</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> ClientHeaders { get; init; }
+
+    /// <summary>A rough input token count (about four bytes a token), for upstreams that count only at the end.</summary>
+    public int EstimatedInputTokens => Math.Max(1, OriginalBody.Length / 4);
 }

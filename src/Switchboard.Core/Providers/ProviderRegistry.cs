@@ -17,6 +17,7 @@ public sealed class ProviderRegistry
     public static ProviderRegistry CreateDefault(UpstreamClient upstream, ILoggerFactory? loggers = null) => new([
         new Anthropic.AnthropicProviderFactory(upstream),
         new Ollama.OllamaProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
+        new Gemini.GeminiProviderFactory(upstream),
     ]);
 
     public IEnumerable<string> Types => _factories.Keys;

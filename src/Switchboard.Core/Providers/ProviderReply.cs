@@ -12,6 +12,25 @@ public abstract class ProviderReply : IDisposable
 public sealed class EventStreamReply(IAsyncEnumerable<StreamEvent> events) : ProviderReply
 {
     public IAsyncEnumerable<StreamEvent> Events { get; } = events;
+
+    /// <summary>
+    /// Events a translating provider maps from an upstream body; the response and its body are disposed when the
+    /// events end, however they end (finished, failed, or the client went away).
+    /// </summary>
+    public static EventStreamReply Translating(
+        HttpResponseMessage response, Stream body, Func<Stream, CancellationToken, IAsyncEnumerable<StreamEvent>> map,
+        CancellationToken cancellationToken) => new(Owning(response, body, map, cancellationToken));
+
+    private static async IAsyncEnumerable<StreamEvent> Owning(
+        HttpResponseMessage response, Stream body, Func<Stream, CancellationToken, IAsyncEnumerable<StreamEvent>> map,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (response)
+        await using (body)
+        {
+            await foreach (var e in map(body, cancellationToken).ConfigureAwait(false)) yield return e;
+        }
+    }
 }
 
 /// <summary>An upstream response relayed as it is: status, headers and body bytes, streamed.</summary>

@@ -12,10 +12,6 @@ public sealed class ClaudeCodeOllamaEndToEndTests : IDisposable
 
     public void Dispose() => _claude.Dispose();
 
-    private Task<ChildProcess.Result> RunAsync(RunningSwitchboard switchboard, string prompt, string model) =>
-        _claude.RunAsync(ClaudeCodeRunner.ClaudeExecutable, ["-p", prompt, "--model", model, "--dangerously-skip-permissions"],
-            _claude.Environment(switchboard.Address.ToString().TrimEnd('/')));
-
     [Fact]
     public async Task NativeMode_PlainPrompt_PrintsOllamasAnswer()
     {
@@ -24,7 +20,7 @@ public sealed class ClaudeCodeOllamaEndToEndTests : IDisposable
         await using var switchboard = await RunningSwitchboard.StartAsync(RunningSwitchboard.AnthropicConfig("http://127.0.0.1:1",
             extraProviderKeys: "}, \"ollama-local\": {\"type\": \"ollama\", \"baseUrl\": \"" + ollama.BaseUrl + "\""));
 
-        var result = await RunAsync(switchboard, "Hello local model.", "ollama-local:qwen3:8b");
+        var result = await _claude.RunAsync(switchboard, "Hello local model.", "ollama-local:qwen3:8b");
 
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Stdout.ShouldContain("Local qwen says E2E-OLLAMA-PLAIN.", customMessage: result.ToString());
@@ -48,7 +44,7 @@ public sealed class ClaudeCodeOllamaEndToEndTests : IDisposable
         };
         await using var switchboard = await RunningSwitchboard.StartAsync(ollama.Config());
 
-        var result = await RunAsync(switchboard, "Write the proof file.", "qwen3:8b");
+        var result = await _claude.RunAsync(switchboard, "Write the proof file.", "qwen3:8b");
 
         result.ExitCode.ShouldBe(0, result.ToString());
         (await File.ReadAllTextAsync(Path.Combine(_claude.WorkingDirectory, "proof.txt"), Cancel)).Trim().ShouldBe("ollama-tool-ran");
@@ -74,7 +70,7 @@ public sealed class ClaudeCodeOllamaEndToEndTests : IDisposable
         await using var switchboard = await RunningSwitchboard.StartAsync(
             "{\"defaultProvider\":\"ollama-local\",\"providers\":{\"ollama-local\":{\"type\":\"ollama\",\"api\":\"anthropic\",\"baseUrl\":\"" + upstream.BaseUrl + "\"}}}");
 
-        var result = await RunAsync(switchboard, "Write the proof file.", "qwen3:8b");
+        var result = await _claude.RunAsync(switchboard, "Write the proof file.", "qwen3:8b");
 
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Stdout.ShouldContain("E2E-OLLAMA-ANTHROPIC-MODE done", customMessage: result.ToString());

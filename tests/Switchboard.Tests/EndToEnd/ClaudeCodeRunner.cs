@@ -88,6 +88,11 @@ public sealed class ClaudeCodeRunner : IDisposable
     /// <summary>Where Claude Code caches what gateway discovery found.</summary>
     public string DiscoveryCacheFile => Path.Combine(Home, ".claude", "cache", "gateway-models.json");
 
+    /// <summary>A headless <c>claude -p</c> with <c>--model</c>, through the given Switchboard.</summary>
+    public Task<ChildProcess.Result> RunAsync(RunningSwitchboard switchboard, string prompt, string model) =>
+        RunAsync(ClaudeExecutable, ["-p", prompt, "--model", model, "--dangerously-skip-permissions"],
+            Environment(switchboard.Address.ToString().TrimEnd('/')));
+
     public Task<ChildProcess.Result> RunAsync(string prompt, string baseUrl) =>
         RunAsync(ClaudeExecutable, ["-p", prompt, "--dangerously-skip-permissions"], Environment(baseUrl));
 

@@ -1,3 +1,4 @@
+using Switchboard.Anthropic;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -47,4 +48,24 @@ public static class AnthropicWire
         $$$"""{"model":"{{{model}}}","max_tokens":64,"stream":{{{(stream ? "true" : "false")}}},"messages":[{"role":"user","content":{{{JsonSerializer.Serialize(text)}}}}]}""";
 
     public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    /// <summary>Posts a streaming Messages request, expects 200, and reads the reply's events.</summary>
+    public static async Task<List<StreamEvent>> PostStreamAsync(HttpClient client, string body, CancellationToken cancellationToken)
+    {
+        using var response = await client.PostAsync("/v1/messages", Json(body), cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != System.Net.HttpStatusCode.OK)
+            throw new InvalidOperationException($"expected 200, got {(int)response.StatusCode}: {text}");
+        var events = new List<StreamEvent>();
+        await foreach (var e in SseEventReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(text)), cancellationToken)) events.Add(e);
+        return events;
+    }
+
+    /// <summary>The message a list of events adds up to, as a non-streaming client would get it.</summary>
+    public static MessageResponse Assemble(IEnumerable<StreamEvent> events)
+    {
+        var accumulator = new MessageAccumulator();
+        foreach (var e in events) accumulator.Apply(e);
+        return accumulator.Build();
+    }
 }

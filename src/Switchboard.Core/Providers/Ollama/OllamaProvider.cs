@@ -60,8 +60,8 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
                 throw await OllamaErrors.FromResponseAsync(response, Name, model, cancellationToken).ConfigureAwait(false);
             var body = new IdleTimeoutStream(
                 await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _endpoint.Config.Timeout, Name);
-            var mapper = new OllamaStreamMapper(Name, model, EstimateTokens(call), repair => LogRepair(_logger, Name, repair));
-            return new EventStreamReply(Relay(response, body, mapper, cancellationToken));
+            var mapper = new OllamaStreamMapper(Name, model, call.EstimatedInputTokens, repair => LogRepair(_logger, Name, repair));
+            return EventStreamReply.Translating(response, body, mapper.MapAsync, cancellationToken);
         }
         catch
         {
@@ -80,7 +80,7 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
 
     /// <summary>A rough count (about four bytes a token) until routing brings a real tokenizer.</summary>
     public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>
-        Task.FromResult<ProviderReply>(new TokenCountReply(EstimateTokens(call)));
+        Task.FromResult<ProviderReply>(new TokenCountReply(call.EstimatedInputTokens));
 
     /// <summary>
     /// <c>think</c> only for models that can; Claude Code sends adaptive thinking on nearly every request, so for
@@ -97,18 +97,6 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
                 $"budget, pick a thinking model, or set strictThinking to false for {Name}."));
         return false;
     }
-
-    private static async IAsyncEnumerable<StreamEvent> Relay(
-        HttpResponseMessage response, Stream body, OllamaStreamMapper mapper, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using (response)
-        await using (body)
-        {
-            await foreach (var e in mapper.MapAsync(body, cancellationToken).ConfigureAwait(false)) yield return e;
-        }
-    }
-
-    private static int EstimateTokens(ProviderCall call) => Math.Max(1, call.OriginalBody.Length / 4);
 
     [LoggerMessage(200, LogLevel.Information, "{Provider}: {Repair}")]
     private static partial void LogRepair(ILogger logger, string provider, string repair);

@@ -17,7 +17,7 @@ internal static class OllamaRequestMapper
     public static OllamaChatRequest Map(MessagesRequest request, string model, ModelCapabilities info, bool think, int? numCtx)
     {
         var messages = new List<OllamaMessage>();
-        if (Text(request.System) is { Length: > 0 } system) messages.Add(new OllamaMessage { Role = "system", Content = system });
+        if (SystemPrompt.Text(request.System) is { Length: > 0 } system) messages.Add(new OllamaMessage { Role = "system", Content = system });
 
         var toolNames = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var message in request.Messages ?? [])
@@ -25,7 +25,7 @@ internal static class OllamaRequestMapper
             switch (message.Role)
             {
                 case "system":
-                    messages.Add(new OllamaMessage { Role = "system", Content = Text(message.Content) });
+                    messages.Add(new OllamaMessage { Role = "system", Content = SystemPrompt.Text(message.Content) });
                     break;
                 case "assistant":
                     messages.Add(Assistant(message.Content, toolNames));
@@ -156,9 +156,6 @@ internal static class OllamaRequestMapper
 
     private static string? ImageData(ContentBlock block) =>
         block.Source is { Type: "base64", Data: { Length: > 0 } data } ? data : null;
-
-    private static string Text(MessageContent? content) =>
-        string.Join("\n\n", (content?.AsBlocks() ?? []).Where(b => b.Type == ContentBlockTypes.Text && !string.IsNullOrEmpty(b.Text)).Select(b => b.Text));
 
     private static void Append(StringBuilder text, string? value)
     {

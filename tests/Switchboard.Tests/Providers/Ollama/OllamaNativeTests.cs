@@ -26,22 +26,9 @@ public sealed class OllamaNativeTests : IAsyncLifetime
         await _ollama.DisposeAsync();
     }
 
-    private async Task<List<StreamEvent>> StreamAsync(string body)
-    {
-        using var response = await _switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(body), Cancel);
-        var text = await response.Content.ReadAsStringAsync(Cancel);
-        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
-        var events = new List<StreamEvent>();
-        await foreach (var e in SseEventReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), Cancel)) events.Add(e);
-        return events;
-    }
+    private Task<List<StreamEvent>> StreamAsync(string body) => AnthropicWire.PostStreamAsync(_switchboard.Client, body, Cancel);
 
-    private static MessageResponse Assemble(IEnumerable<StreamEvent> events)
-    {
-        var accumulator = new MessageAccumulator();
-        foreach (var e in events) accumulator.Apply(e);
-        return accumulator.Build();
-    }
+    private static MessageResponse Assemble(IEnumerable<StreamEvent> events) => AnthropicWire.Assemble(events);
 
     [Fact]
     public async Task Messages_PlainStreamingTurn_TranslatesRequestAndReply()

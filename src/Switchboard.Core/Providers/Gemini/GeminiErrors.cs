@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Switchboard.Anthropic;
+
+namespace Switchboard.Providers.Gemini;
+
+/// <summary>
+/// Gemini's <c>{"error": {"code", "message", "status"}}</c> (as an HTTP reply or in place of a chunk) → an Anthropic
+/// error with the matching status and a message that says what to fix. An over-long prompt is worded as Anthropic
+/// words it ("prompt is too long"), which is what makes Claude Code compact the conversation.
+/// </summary>
+internal static class GeminiErrors
+{
+    public static async Task<AnthropicErrorException> FromResponseAsync(
+        HttpResponseMessage response, string provider, string model, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        GeminiError? error = null;
+        try
+        {
+            error = JsonSerializer.Deserialize(text, GeminiJson.Default.GeminiErrorBody)?.Error;
+        }
+        catch (JsonException)
+        {
+        }
+        error ??= new GeminiError { Message = text.Length > 300 ? text[..300] : text };
+        error.Code ??= (int)response.StatusCode;
+        return From(error, provider, model, midStream: false);
+    }
+
+    public static AnthropicErrorException From(GeminiError error, string provider, string model, bool midStream)
+    {
+        var message = error.Message ?? "no message";
+        var said = $"Gemini ({provider}) {(midStream ? "failed mid-reply" : "answered " + error.Code)}: {message}";
+        var status = error.Code ?? 500;
+        AnthropicError mapped = (status, error.Status) switch
+        {
+            _ when message.Contains("API key", StringComparison.OrdinalIgnoreCase) && status is 400 or 401 or 403 =>
+                AnthropicError.Authentication($"{said} Set apiKey for {provider} (default $GEMINI_API_KEY)."),
+            _ when IsContextOverflow(message) => AnthropicError.InvalidRequest($"prompt is too long: {said}"),
+            (404, _) or (_, "NOT_FOUND") => AnthropicError.NotFound($"{said} Is '{model}' a Gemini model this key can use?"),
+            (429, _) or (_, "RESOURCE_EXHAUSTED") => new AnthropicError(429, ErrorTypes.RateLimit, said),
+            (401, _) or (_, "UNAUTHENTICATED") => AnthropicError.Authentication(said),
+            (403, _) or (_, "PERMISSION_DENIED") => new AnthropicError(403, ErrorTypes.Permission, said),
+            (503, _) or (_, "UNAVAILABLE") => AnthropicError.Overloaded(said),
+            (504, _) or (_, "DEADLINE_EXCEEDED") => AnthropicError.Api(said, 504),
+            (>= 400 and < 500, _) => AnthropicError.InvalidRequest(said),
+            _ => AnthropicError.Api(said, midStream ? 502 : 500),
+        };
+        return new AnthropicErrorException(mapped);
+    }
+
+    private static bool IsContextOverflow(string message) =>
+        message.Contains("exceeds the maximum number of tokens", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("input token count", StringComparison.OrdinalIgnoreCase) && message.Contains("exceed", StringComparison.OrdinalIgnoreCase);
+}

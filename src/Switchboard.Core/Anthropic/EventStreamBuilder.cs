@@ -53,18 +53,46 @@ public sealed class EventStreamBuilder(string provider)
         Close();
     }
 
+    /// <summary>A whole tool call whose arguments arrived at once.</summary>
     public void ToolUse(string id, string name, string argumentsJson)
+    {
+        BeginToolUse(id, name);
+        ToolInput(argumentsJson);
+        Close();
+    }
+
+    /// <summary>Opens a tool call whose arguments follow in pieces (<see cref="ToolInput"/>) until <see cref="Close"/>.</summary>
+    public void BeginToolUse(string id, string name)
     {
         Close();
         CalledTools = true;
         _index++;
+        _open = ContentBlockTypes.ToolUse;
         _pending.Add(new StreamEvent
         {
             Type = StreamEventTypes.ContentBlockStart,
             Index = _index,
             ContentBlock = new ContentBlock { Type = ContentBlockTypes.ToolUse, Id = id, Name = name, Input = EmptyObject },
         });
-        Delta(new StreamDelta { Type = DeltaTypes.InputJson, PartialJson = argumentsJson });
+    }
+
+    public void ToolInput(string partialJson)
+    {
+        if (partialJson.Length == 0 || _open != ContentBlockTypes.ToolUse) return;
+        Delta(new StreamDelta { Type = DeltaTypes.InputJson, PartialJson = partialJson });
+    }
+
+    /// <summary>Encrypted thinking, passed on as Anthropic's <c>redacted_thinking</c>.</summary>
+    public void RedactedThinking(string data)
+    {
+        Close();
+        _index++;
+        _pending.Add(new StreamEvent
+        {
+            Type = StreamEventTypes.ContentBlockStart,
+            Index = _index,
+            ContentBlock = new ContentBlock { Type = ContentBlockTypes.RedactedThinking, Data = data },
+        });
         _pending.Add(new StreamEvent { Type = StreamEventTypes.ContentBlockStop, Index = _index });
     }
 

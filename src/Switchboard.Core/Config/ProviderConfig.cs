@@ -24,7 +24,11 @@ public sealed record ProviderConfig
     /// </summary>
     public string? Relay { get; set; }
 
-    /// <summary><c>ollama</c> only: <c>native</c> (default, <c>/api/chat</c>) or <c>anthropic</c> (Ollama's own /v1/messages).</summary>
+    /// <summary>
+    /// Which of the upstream's APIs to use. <c>ollama</c>: <c>native</c> (default, <c>/api/chat</c>) or <c>anthropic</c>
+    /// (Ollama's own /v1/messages). <c>bedrock</c>: <c>converse</c> (default, any model) or <c>anthropic</c> (the
+    /// Anthropic Messages body through InvokeModel, for Claude models at full fidelity).
+    /// </summary>
     public string? Api { get; set; }
 
     /// <summary><c>ollama</c> only: the context size to ask for (<c>options.num_ctx</c>); from <c>/api/show</c> otherwise.</summary>
@@ -32,6 +36,12 @@ public sealed record ProviderConfig
 
     /// <summary><c>ollama</c> only: answer an explicit thinking budget for a model that cannot think with a 400.</summary>
     public bool? StrictThinking { get; set; }
+
+    /// <summary><c>bedrock</c> only: the AWS region (else <c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>).</summary>
+    public string? Region { get; set; }
+
+    /// <summary><c>bedrock</c> only: the AWS profile (from <c>~/.aws/credentials</c> and <c>~/.aws/config</c>).</summary>
+    public string? Profile { get; set; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds ?? 600);

@@ -18,6 +18,7 @@ public sealed class ProviderRegistry
         new Anthropic.AnthropicProviderFactory(upstream),
         new Ollama.OllamaProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
         new Gemini.GeminiProviderFactory(upstream),
+        new Bedrock.BedrockProviderFactory(upstream),
     ]);
 
     public IEnumerable<string> Types => _factories.Keys;

@@ -67,7 +67,7 @@ public sealed class ClaudeCodeEndToEndTests : IAsyncLifetime
                 if (results.Count == 0)
                     return new ScriptedAnthropicModel.ToolCall("toolu_e2e_bash_01", "Bash",
                         """{"command":"echo e2e-tool-ran > proof.txt && cat proof.txt","description":"Write the proof file"}""");
-                return new ScriptedAnthropicModel.Text("Tool said: " + ResultText(results[0]).Trim() + " E2E-LOOP-DONE");
+                return new ScriptedAnthropicModel.Text("Tool said: " + ClaudeCodeRunner.ToolOutput(ResultText(results[0])) + " E2E-LOOP-DONE");
             },
         };
         _upstream.Script(model.HandleAsync);

@@ -36,7 +36,7 @@ public sealed class ClaudeCodeGeminiEndToEndTests : IDisposable
             var response = last.Select(p => p!["functionResponse"]).FirstOrDefault(r => r is not null);
             if (response is null)
                 return [ScriptedGemini.Call("Bash", """{"command":"echo gemini-tool-ran > proof.txt && cat proof.txt","description":"Write proof"}""", signature: "e2e-sig-1"), ScriptedGemini.Finish()];
-            return [ScriptedGemini.Text("Tool said: " + response["response"]!["output"]!.GetValue<string>().Trim() + " E2E-GEMINI-LOOP"), ScriptedGemini.Finish()];
+            return [ScriptedGemini.Text("Tool said: " + ClaudeCodeRunner.ToolOutput(response["response"]!["output"]!.GetValue<string>()) + " E2E-GEMINI-LOOP"), ScriptedGemini.Finish()];
         };
         await using var switchboard = await RunningSwitchboard.StartAsync(gemini.Config());
 

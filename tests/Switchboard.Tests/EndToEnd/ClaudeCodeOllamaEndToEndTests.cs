@@ -40,7 +40,7 @@ public sealed class ClaudeCodeOllamaEndToEndTests : IDisposable
             var last = chat["messages"]!.AsArray().Last()!;
             if (last["role"]!.GetValue<string>() != "tool")
                 return [ScriptedOllama.ToolCall("Bash", """{"command":"echo ollama-tool-ran > proof.txt && cat proof.txt","description":"Write proof"}"""), ScriptedOllama.Done()];
-            return [ScriptedOllama.Text("Tool said: " + last["content"]!.GetValue<string>().Trim() + " E2E-OLLAMA-LOOP"), ScriptedOllama.Done()];
+            return [ScriptedOllama.Text("Tool said: " + ClaudeCodeRunner.ToolOutput(last["content"]!.GetValue<string>()) + " E2E-OLLAMA-LOOP"), ScriptedOllama.Done()];
         };
         await using var switchboard = await RunningSwitchboard.StartAsync(ollama.Config());
 

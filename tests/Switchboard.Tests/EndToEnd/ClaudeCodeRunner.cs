@@ -105,6 +105,12 @@ public sealed class ClaudeCodeRunner : IDisposable
         return ChildProcess.RunAsync(info, TimeSpan.FromSeconds(120));
     }
 
+    /// <summary>
+    /// What a command printed, as a scripted model reads it from a tool result: Claude Code may append a
+    /// system reminder after the output, so only the first line counts.
+    /// </summary>
+    public static string ToolOutput(string resultText) => resultText.Trim().Split('\n')[0].Trim();
+
     private static string FindRepoRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)

@@ -48,7 +48,10 @@ public sealed class ScriptedUpstream : IAsyncDisposable
                 context.Request.Path.Value ?? "",
                 context.Request.QueryString.Value ?? "",
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToArray(), StringComparer.OrdinalIgnoreCase),
-                body.ToArray());
+                body.ToArray())
+            {
+                RawTarget = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "",
+            };
             upstream.Requests.Enqueue(recorded);
             context.RequestAborted.Register(() => upstream.RequestCancelled.TrySetResult());
             await upstream._handler(context, recorded);
@@ -71,6 +74,9 @@ public sealed class ScriptedUpstream : IAsyncDisposable
 public sealed record RecordedRequest(
     string Method, string Path, string Query, IReadOnlyDictionary<string, string?[]> Headers, byte[] Body)
 {
+    /// <summary>The request target exactly as sent, percent-encoding included (<see cref="Path"/> is decoded).</summary>
+    public string RawTarget { get; init; } = "";
+
     public string? Header(string name) => Headers.TryGetValue(name, out var values) ? string.Join(",", values) : null;
     public string BodyText => System.Text.Encoding.UTF8.GetString(Body);
 }

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Switchboard.Anthropic;
+
+namespace Switchboard.Providers.Bedrock;
+
+/// <summary>
+/// Bedrock's exceptions (named by <c>x-amzn-ErrorType</c> on an HTTP reply, or <c>:exception-type</c> mid-stream) →
+/// Anthropic errors with the right status and a message that says what to check. An over-long prompt is worded as
+/// Anthropic words it ("prompt is too long"), which is what makes Claude Code compact.
+/// </summary>
+internal static class BedrockErrors
+{
+    public static async Task<AnthropicErrorException> FromResponseAsync(
+        HttpResponseMessage response, string provider, string model, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var type = response.Headers.TryGetValues("x-amzn-ErrorType", out var values) ? values.First().Split(':')[0] : null;
+        return From(type ?? $"HTTP {(int)response.StatusCode}", MessageOf(body), provider, model, (int)response.StatusCode);
+    }
+
+    public static AnthropicErrorException FromStreamException(string? type, byte[] payload, string provider, string model) =>
+        From(type ?? "UnknownException", MessageOf(System.Text.Encoding.UTF8.GetString(payload)), provider, model, status: 502);
+
+    private static AnthropicErrorException From(string type, string message, string provider, string model, int status)
+    {
+        var said = $"Bedrock ({provider}) {type}: {message}";
+        var error = type.ToLowerInvariant() switch
+        {
+            "validationexception" when IsContextOverflow(message) => AnthropicError.InvalidRequest($"prompt is too long: {said}"),
+            "validationexception" => AnthropicError.InvalidRequest(said),
+            "accessdeniedexception" => new AnthropicError(403, ErrorTypes.Permission,
+                $"{said} Check that the credentials may call bedrock:InvokeModel and that access to {model} is enabled in this region."),
+            "unrecognizedclientexception" or "invalidsignatureexception" or "expiredtokenexception" or "incompletesignatureexception" =>
+                AnthropicError.Authentication($"{said} Check the AWS credentials (profile, AWS_ACCESS_KEY_ID…) or the Bedrock API key of {provider}."),
+            "resourcenotfoundexception" => AnthropicError.NotFound($"{said} Is '{model}' a Bedrock model id (or inference profile) in this region?"),
+            "throttlingexception" or "servicequotaexceededexception" => new AnthropicError(429, ErrorTypes.RateLimit, said),
+            "modelnotreadyexception" or "serviceunavailableexception" => AnthropicError.Overloaded(said),
+            "modeltimeoutexception" => AnthropicError.Api(said, 504),
+            "modelerrorexception" or "modelstreamerrorexception" => AnthropicError.Api(said, 502),
+            "internalserverexception" => AnthropicError.Api(said, 500),
+            _ when status is >= 400 and < 500 => new AnthropicError(status, AnthropicError.TypeForStatus(status), said),
+            _ => AnthropicError.Api(said, status >= 500 ? status : 502),
+        };
+        return new AnthropicErrorException(error);
+    }
+
+    private static bool IsContextOverflow(string message) =>
+        message.Contains("too long", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("too many input tokens", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("context window", StringComparison.OrdinalIgnoreCase) ||
+        message.Contains("context length", StringComparison.OrdinalIgnoreCase);
+
+    private static string MessageOf(string body)
+    {
+        try
+        {
+            var parsed = JsonSerializer.Deserialize(body, BedrockJson.Default.BedrockErrorBody);
+            if ((parsed?.Message ?? parsed?.MessageUpper) is { } message) return message;
+        }
+        catch (JsonException)
+        {
+        }
+        return body.Length > 300 ? body[..300] : body;
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using Switchboard.Anthropic;
+using Switchboard.Config;
+
+namespace Switchboard.Providers.Bedrock;
+
+/// <summary>
+/// Amazon Bedrock. <c>converse</c> (the default) speaks Converse, which every Bedrock model understands;
+/// <c>anthropic</c> sends Claude models the Anthropic Messages body through InvokeModel, keeping everything. Either
+/// way the upstream is asked for a stream; a non-streaming client gets the message built from it.
+/// </summary>
+internal sealed class BedrockProvider(string name, ProviderConfig config, UpstreamClient upstream) : IProvider
+{
+    public const string ApiConverse = "converse";
+    public const string ApiAnthropic = "anthropic";
+
+    private readonly BedrockEndpoint _endpoint = new(name, config, upstream);
+
+    public string Name => name;
+
+    public async Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)
+    {
+        var model = call.Request.Model!;
+        var fidelity = config.Api == ApiAnthropic;
+        var body = fidelity
+            ? InvokeModelMapper.Body(call)
+            : JsonSerializer.SerializeToUtf8Bytes(ConverseRequestMapper.Map(call.Request, model), BedrockJson.Default.ConverseRequest);
+        using var request = _endpoint.Request(model, fidelity ? "invoke-with-response-stream" : "converse-stream", body);
+        var response = await _endpoint.SendAsync(request, body, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!response.IsSuccessStatusCode)
+                throw await BedrockErrors.FromResponseAsync(response, name, model, cancellationToken).ConfigureAwait(false);
+            var stream = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), config.Timeout, name);
+            return fidelity
+                ? EventStreamReply.Translating(response, stream, (s, ct) => InvokeModelMapper.MapAsync(s, name, model, ct), cancellationToken)
+                : EventStreamReply.Translating(response, stream, new ConverseStreamMapper(name, model, call.EstimatedInputTokens).MapStreamAsync, cancellationToken);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Bedrock's CountTokens is not in every region or for every model: a rough count, as for Ollama.</summary>
+    public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>
+        Task.FromResult<ProviderReply>(new TokenCountReply(call.EstimatedInputTokens));
+}

@@ -17,6 +17,7 @@ public sealed class ProviderRegistry
     public static ProviderRegistry CreateDefault(UpstreamClient upstream, ILoggerFactory? loggers = null) => new([
         new Anthropic.AnthropicProviderFactory(upstream),
         new Ollama.OllamaProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
+        new OpenAI.OpenAIProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
     ]);
 
     public IEnumerable<string> Types => _factories.Keys;

@@ -15,6 +15,7 @@ public sealed class AnthropicProviderFactory(UpstreamClient upstream) : IProvide
             yield return ("baseUrl", $"'{baseUrl}' is not an http:// or https:// URL");
         if (config.Relay is not (null or AnthropicProvider.RelayBytes or AnthropicProvider.RelayEvents))
             yield return ("relay", $"'{config.Relay}' is not a relay mode; use 'bytes' or 'events'");
+        foreach (var problem in OpenAI.OpenAIProviderFactory.OpenAIOnlyKeys(config)) yield return problem;
     }
 
     public IProvider Create(string name, ProviderConfig config) => new AnthropicProvider(name, config, upstream);

@@ -16,6 +16,7 @@ public sealed class OllamaProviderFactory(UpstreamClient upstream, ILoggerFactor
             yield return ("api", $"'{config.Api}' is not an Ollama API; use 'native' or 'anthropic'");
         if (config.NumCtx is < 256) yield return ("numCtx", "must be at least 256 tokens");
         if (config.Relay is not null) yield return ("relay", "applies to anthropic providers only");
+        foreach (var problem in OpenAI.OpenAIProviderFactory.OpenAIOnlyKeys(config)) yield return problem;
     }
 
     public IProvider Create(string name, ProviderConfig config) =>

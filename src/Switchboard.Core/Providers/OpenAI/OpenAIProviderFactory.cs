@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+using Switchboard.Config;
+using Switchboard.Providers.OpenAI.Transformers;
+
+namespace Switchboard.Providers.OpenAI;
+
+/// <summary>
+/// <c>"type": "openai"</c>: any chat-completions server, named by a <c>preset</c> or by its <c>baseUrl</c>.
+/// <c>{"type": "openai", "preset": "openrouter", "apiKey": "$OPENROUTER_API_KEY"}</c> is a whole entry.
+/// </summary>
+public sealed class OpenAIProviderFactory(UpstreamClient upstream, ILoggerFactory loggers) : IProviderFactory
+{
+    public string Type => "openai";
+
+    public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
+    {
+        var preset = OpenAIPresets.Find(config.Preset);
+        if (preset is null)
+            yield return ("preset", $"unknown preset '{config.Preset}'; known presets: {string.Join(", ", OpenAIPresets.Names)}");
+        else if (config.BaseUrl is null && preset == OpenAIPresets.Generic)
+            yield return ("baseUrl", $"set baseUrl (e.g. \"http://127.0.0.1:8000/v1\") or a preset ({string.Join(", ", OpenAIPresets.Names)})");
+        else if (config.ApiKey is null && preset.KeyVariable is { } variable)
+            yield return ("apiKey", $"{preset.Name} needs an API key: add \"apiKey\": \"${variable}\"");
+
+        if (config.BaseUrl is { } baseUrl && !IsHttpUrl(EnvExpander.Expand(baseUrl)))
+            yield return ("baseUrl", $"'{baseUrl}' is not an http:// or https:// URL");
+
+        foreach (var problem in TransformerProblems(config.Transformers, "transformers")) yield return problem;
+        foreach (var (model, settings) in config.PerModel ?? [])
+            foreach (var problem in TransformerProblems(settings.Transformers, $"perModel.{model}.transformers")) yield return problem;
+
+        if (config.Relay is not null) yield return ("relay", "applies to anthropic providers only");
+        if (config.Api is not null) yield return ("api", "applies to ollama providers only");
+        if (config.NumCtx is not null) yield return ("numCtx", "applies to ollama providers only");
+        if (config.StrictThinking is not null) yield return ("strictThinking", "applies to ollama providers only");
+    }
+
+    /// <summary>For the other provider types: the keys only an openai provider reads.</summary>
+    public static IEnumerable<(string Path, string Problem)> OpenAIOnlyKeys(ProviderConfig config)
+    {
+        if (config.Preset is not null) yield return ("preset", "applies to openai providers only");
+        if (config.Transformers is not null) yield return ("transformers", "applies to openai providers only");
+        if (config.PerModel is not null) yield return ("perModel", "applies to openai providers only");
+    }
+
+    public IProvider Create(string name, ProviderConfig config) =>
+        new OpenAIProvider(name, config, upstream, loggers.CreateLogger("Switchboard.Providers.OpenAI"));
+
+    private static IEnumerable<(string, string)> TransformerProblems(List<System.Text.Json.JsonElement>? entries, string path)
+    {
+        for (var i = 0; i < (entries?.Count ?? 0); i++)
+        {
+            string? problem = null;
+            try
+            {
+                TransformerCatalog.Build(entries![i]);
+            }
+            catch (ArgumentException ex)
+            {
+                problem = ex.Message;
+            }
+            if (problem is not null) yield return ($"{path}[{i}]", problem);
+        }
+    }
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}

@@ -99,10 +99,13 @@ internal sealed class OpenAIStreamMapper(
             foreach (var e in ToolCallFragment(fragment)) yield return e;
     }
 
-    /// <summary>Text or reasoning. While a call is half-written it waits; whitespace after calls began is noise.</summary>
+    /// <summary>
+    /// Text or reasoning. While a call is half-written it waits. Once calls began, whitespace that would open a block
+    /// of its own is noise some servers send between and after calls; inside an open block it is kept.
+    /// </summary>
     private IEnumerable<StreamEvent> Write(string kind, string text)
     {
-        if (_calls.Count > 0 && string.IsNullOrWhiteSpace(text)) yield break;
+        if (_calls.Count > 0 && _open != kind && string.IsNullOrWhiteSpace(text)) yield break;
         if (_activeCall is { IsComplete: false })
         {
             (_held ??= []).Add((kind, text));

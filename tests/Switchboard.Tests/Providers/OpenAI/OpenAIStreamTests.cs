@@ -165,6 +165,17 @@ public sealed class OpenAIStreamTests : OpenAITestBase
         message.Content.Select(b => b.Type).ShouldBe(["tool_use"]);
     }
 
+    [Fact]
+    public async Task Messages_TextAfterToolCalls_KeepsItsInnerWhitespace()
+    {
+        OpenAI.Chat = _ => [ToolCallStart(0, "call_1", "Bash", "{\"command\":\"ls\"}"), Text("Running"), Text(" "), Text("now."), Finish("tool_calls"), DoneLine];
+
+        var message = Assemble(await StreamAsync(Request()));
+
+        message.Content.Select(b => b.Type).ShouldBe(["tool_use", "text"]);
+        message.Content[1].Text.ShouldBe("Running now.");
+    }
+
     [Theory]
     [InlineData("reasoning_content")]
     [InlineData("reasoning")]

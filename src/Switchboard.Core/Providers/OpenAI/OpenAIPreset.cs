@@ -27,8 +27,11 @@ internal sealed record OpenAIPreset
     /// <summary>DeepSeek: an assistant turn that called tools must carry its <c>reasoning_content</c> back.</summary>
     public bool SendsReasoningBack { get; init; }
 
-    /// <summary>OpenRouter passes <c>cache_control</c> on text parts to the models that cache (Anthropic, Gemini).</summary>
-    public bool ForwardsCacheControl { get; init; }
+    /// <summary>
+    /// Models that take <c>cache_control</c> on text parts: OpenRouter passes them to Anthropic's and Google's models,
+    /// which cache only where marked; other models cache on their own and get plain strings.
+    /// </summary>
+    public Func<string, bool> CacheControlModels { get; init; } = _ => false;
 
     public bool AcceptsTopK { get; init; }
 

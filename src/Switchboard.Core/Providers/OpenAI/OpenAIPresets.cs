@@ -18,7 +18,8 @@ internal static class OpenAIPresets
         new()
         {
             Name = "openrouter", BaseUrl = "https://openrouter.ai/api/v1", KeyVariable = "OPENROUTER_API_KEY",
-            Reasoning = ReasoningControl.OpenRouter, ForwardsCacheControl = true, AcceptsTopK = true,
+            Reasoning = ReasoningControl.OpenRouter, AcceptsTopK = true,
+            CacheControlModels = model => model.StartsWith("anthropic/", StringComparison.Ordinal) || model.StartsWith("google/", StringComparison.Ordinal),
             Headers = new Dictionary<string, string> { ["X-Title"] = "Switchboard" },
         },
         new()

@@ -63,7 +63,9 @@ internal sealed partial class OpenAIProvider : IProvider
             }
             var body = new IdleTimeoutStream(
                 await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _endpoint.Timeout, Name);
-            var streamed = exchange.Body["stream"]?.GetValue<bool>() == true;
+            // A server that ignores "stream": true answers with one JSON object; read whichever came.
+            var streamed = exchange.Body["stream"]?.GetValue<bool>() == true &&
+                           response.Content.Headers.ContentType?.MediaType != "application/json";
             var mapper = new OpenAIStreamMapper(Name, request, EstimateTokens(call), settings, toolNames, repair => LogRepair(_logger, Name, repair));
             return new EventStreamReply(Relay(response, body, streamed, mapper, cancellationToken));
         }

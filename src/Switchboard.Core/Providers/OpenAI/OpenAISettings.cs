@@ -36,7 +36,7 @@ internal sealed class OpenAISettings
         FixedSampling = preset.FixedSamplingModels(model),
         SystemRole = preset.FixedSamplingModels(model) ? "developer" : "system",
         SendsReasoningBack = preset.SendsReasoningBack,
-        ForwardsCacheControl = preset.ForwardsCacheControl,
+        ForwardsCacheControl = preset.CacheControlModels(model),
         AcceptsTopK = preset.AcceptsTopK,
         SystemOnlyFirst = preset.SystemOnlyFirst,
         DroppedSchemaKeywords = preset.DroppedSchemaKeywords,

@@ -117,6 +117,15 @@ public sealed class OpenAIPresetTests : OpenAITestBase
     }
 
     [Fact]
+    public async Task OpenRouter_ModelsThatCacheOnTheirOwn_GetPlainStrings()
+    {
+        var chat = await SendWithAsync("openrouter", Request("openai/gpt-4.1",
+            messages: """[{"role":"user","content":[{"type":"text","text":"question","cache_control":{"type":"ephemeral"}}]}]"""));
+
+        chat["messages"]![0]!["content"]!.GetValue<string>().ShouldBe("question");
+    }
+
+    [Fact]
     public async Task DeepSeek_GetsReasoningBackOnAssistantTurnsThatCalledTools()
     {
         var body = Request("deepseek-reasoner", messages: """

@@ -230,6 +230,25 @@ public sealed class OpenAIStreamTests : OpenAITestBase
     }
 
     [Fact]
+    public async Task Messages_ServerThatIgnoresStreaming_IsReadAsOneReply()
+    {
+        var upstream = await ScriptedUpstream.StartAsync((context, _) => AnthropicWire.WriteJsonAsync(context,
+            """{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"whole at once"},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":3}}"""));
+        await using (upstream)
+        await using (var switchboard = await RunningSwitchboard.StartAsync(
+            "{\"defaultProvider\":\"p\",\"providers\":{\"p\":{\"type\":\"openai\",\"baseUrl\":\"" + upstream.BaseUrl + "\"}}}"))
+        {
+            using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(Request()), Cancel);
+            var events = new List<StreamEvent>();
+            await foreach (var e in SseEventReader.ReadAsync(await response.Content.ReadAsStreamAsync(Cancel), Cancel)) events.Add(e);
+
+            var message = Assemble(events);
+            message.Content.ShouldHaveSingleItem().Text.ShouldBe("whole at once");
+            message.Usage!.OutputTokens.ShouldBe(3);
+        }
+    }
+
+    [Fact]
     public async Task Messages_StreamEndingAfterFinishWithoutDone_StillEndsWell()
     {
         OpenAI.Chat = _ => [Text("fine"), Finish("stop"), Usage()];

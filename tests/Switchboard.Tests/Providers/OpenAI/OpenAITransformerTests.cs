@@ -61,7 +61,7 @@ public sealed class OpenAITransformerTests : OpenAITestBase
     public async Task CleanCache_StripsTheCacheMarksOpenRouterWouldForward()
     {
         var chat = await SendWithAsync("""["cleancache"]""",
-            Request(extra: ""","system":[{"type":"text","text":"Stable.","cache_control":{"type":"ephemeral"}}]"""),
+            Request("anthropic/claude-sonnet-4", extra: ""","system":[{"type":"text","text":"Stable.","cache_control":{"type":"ephemeral"}}]"""),
             preset: """, "preset": "openrouter", "apiKey": "k" """);
 
         chat.ToJsonString().ShouldNotContain("cache_control");

@@ -15,7 +15,9 @@ public sealed class AnthropicProviderFactory(UpstreamClient upstream) : IProvide
             yield return ("baseUrl", $"'{baseUrl}' is not an http:// or https:// URL");
         if (config.Relay is not (null or AnthropicProvider.RelayBytes or AnthropicProvider.RelayEvents))
             yield return ("relay", $"'{config.Relay}' is not a relay mode; use 'bytes' or 'events'");
-        foreach (var problem in OpenAI.OpenAIProviderFactory.OpenAIOnlyKeys(config)) yield return problem;
+        if (config.Preset is not null) yield return ("preset", "applies to openai providers only");
+        if (config.Transformers is not null) yield return ("transformers", "applies to openai providers only");
+        if (config.PerModel is not null) yield return ("perModel", "applies to openai providers only");
     }
 
     public IProvider Create(string name, ProviderConfig config) => new AnthropicProvider(name, config, upstream);

@@ -16,7 +16,9 @@ public sealed class OllamaProviderFactory(UpstreamClient upstream, ILoggerFactor
             yield return ("api", $"'{config.Api}' is not an Ollama API; use 'native' or 'anthropic'");
         if (config.NumCtx is < 256) yield return ("numCtx", "must be at least 256 tokens");
         if (config.Relay is not null) yield return ("relay", "applies to anthropic providers only");
-        foreach (var problem in OpenAI.OpenAIProviderFactory.OpenAIOnlyKeys(config)) yield return problem;
+        if (config.Preset is not null) yield return ("preset", "applies to openai providers only");
+        if (config.Transformers is not null) yield return ("transformers", "applies to openai providers only");
+        if (config.PerModel is not null) yield return ("perModel", "applies to openai providers only");
     }
 
     public IProvider Create(string name, ProviderConfig config) =>

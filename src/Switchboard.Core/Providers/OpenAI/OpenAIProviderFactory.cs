@@ -35,14 +35,6 @@ public sealed class OpenAIProviderFactory(UpstreamClient upstream, ILoggerFactor
         if (config.StrictThinking is not null) yield return ("strictThinking", "applies to ollama providers only");
     }
 
-    /// <summary>For the other provider types: the keys only an openai provider reads.</summary>
-    public static IEnumerable<(string Path, string Problem)> OpenAIOnlyKeys(ProviderConfig config)
-    {
-        if (config.Preset is not null) yield return ("preset", "applies to openai providers only");
-        if (config.Transformers is not null) yield return ("transformers", "applies to openai providers only");
-        if (config.PerModel is not null) yield return ("perModel", "applies to openai providers only");
-    }
-
     public IProvider Create(string name, ProviderConfig config) =>
         new OpenAIProvider(name, config, upstream, loggers.CreateLogger("Switchboard.Providers.OpenAI"));
 

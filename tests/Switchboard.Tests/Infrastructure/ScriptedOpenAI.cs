@@ -30,6 +30,9 @@ public sealed class ScriptedOpenAI : IAsyncDisposable
     /// <summary>When set, every chat request gets this HTTP error instead.</summary>
     public (int Status, string Body, string? RetryAfter)? Failure { get; set; }
 
+    /// <summary>When set, a chat request it returns an error for gets that HTTP error instead.</summary>
+    public Func<JsonObject, (int Status, string Body)?>? Reject { get; set; }
+
     public IEnumerable<JsonObject> ChatRequests =>
         Requests.Where(r => r.Path == "/v1/chat/completions").Select(r => JsonNode.Parse(r.Body)!.AsObject());
 
@@ -55,6 +58,11 @@ public sealed class ScriptedOpenAI : IAsyncDisposable
             return;
         }
         var chat = JsonNode.Parse(request.Body)!.AsObject();
+        if (Reject?.Invoke(chat) is { } rejection)
+        {
+            await AnthropicWire.WriteJsonAsync(context, rejection.Body, rejection.Status);
+            return;
+        }
         var items = Chat(chat);
         if (chat["stream"]?.GetValue<bool>() != true)
         {

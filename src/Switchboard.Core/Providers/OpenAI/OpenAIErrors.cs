@@ -12,12 +12,23 @@ namespace Switchboard.Providers.OpenAI;
 /// </summary>
 internal static partial class OpenAIErrors
 {
-    public static async Task<AnthropicErrorException> FromResponseAsync(
-        HttpResponseMessage response, string provider, string model, CancellationToken cancellationToken)
+    /// <summary>What a server said when it refused a request: read once, for a retry decision and the error.</summary>
+    public sealed record Refusal(int Status, string Message, string? Code, int? RetryAfterSeconds);
+
+    public static async Task<Refusal> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         var (message, code) = Describe(text);
-        var status = (int)response.StatusCode;
+        return new Refusal((int)response.StatusCode, message, code, RetryAfter(response));
+    }
+
+    public static AnthropicErrorException ToException(Refusal refusal, string provider, string model)
+    {
+        var (status, message, code, _) = refusal;
+        if (status is 400 or 422 && OutputTokenLimits.CapFrom(message) is { } cap)
+            return new(AnthropicError.InvalidRequest(
+                $"{provider} allows {model} at most {cap} output tokens ({message}). Add [\"maxtoken\", {{\"max_tokens\": {cap}}}] " +
+                $"to the provider's transformers."));
         // A 429 may speak of tokens too (per-minute limits); only a refused request is an overflow.
         if (status is 400 or 413 or 422 && IsContextOverflow(message, code)) return new(PromptTooLong(message));
         var error = status switch
@@ -31,7 +42,7 @@ internal static partial class OpenAIErrors
             413 => AnthropicError.TooLarge($"{provider} says the request is too large (413): {message}"),
             429 => new AnthropicError(429, ErrorTypes.RateLimit, $"{provider} is rate limiting requests (429): {message}")
             {
-                RetryAfterSeconds = RetryAfter(response),
+                RetryAfterSeconds = refusal.RetryAfterSeconds,
             },
             408 or 504 => AnthropicError.Api($"{provider} timed out ({status}): {message}", 504),
             503 or 529 => AnthropicError.Overloaded($"{provider} is overloaded ({status}): {message}"),

@@ -23,6 +23,7 @@ internal sealed partial class OpenAIProvider : IProvider
     private readonly OpenAIEndpoint _endpoint;
     private readonly List<ITransformer> _transformers;
     private readonly List<(string Pattern, List<ITransformer> Transformers)> _perModel;
+    private readonly OutputTokenLimits _outputLimits = new();
     private readonly ILogger _logger;
 
     public OpenAIProvider(string name, ProviderConfig config, UpstreamClient upstream, ILogger logger)
@@ -49,18 +50,11 @@ internal sealed partial class OpenAIProvider : IProvider
         var chat = OpenAIRequestMapper.Map(request, settings, toolNames);
         var exchange = new OpenAIExchange(request, settings, JsonSerializer.SerializeToNode(chat, OpenAIJson.Default.ChatRequest)!.AsObject());
         foreach (var transformer in transformers) transformer.Apply(exchange);
+        _outputLimits.Apply(exchange.Body, model);
 
-        using var message = _endpoint.Request(exchange.Headers);
-        message.Content = new ByteArrayContent(Serialize(exchange)) { Headers = { ContentType = Json } };
-        var response = await _endpoint.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(exchange, model, cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!response.IsSuccessStatusCode)
-            {
-                var error = await OpenAIErrors.FromResponseAsync(response, Name, model, cancellationToken).ConfigureAwait(false);
-                LogUpstreamError(_logger, Name, (int)response.StatusCode, error.Error.Message);
-                throw error;
-            }
             var body = new IdleTimeoutStream(
                 await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _endpoint.Timeout, Name);
             // A server that ignores "stream": true answers with one JSON object; read whichever came.
@@ -73,6 +67,27 @@ internal sealed partial class OpenAIProvider : IProvider
         {
             response.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Sends the body; a refusal that names the model's output limit is answered by one retry within it.</summary>
+    private async Task<HttpResponseMessage> SendAsync(OpenAIExchange exchange, string model, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var message = _endpoint.Request(exchange.Headers);
+            message.Content = new ByteArrayContent(Serialize(exchange)) { Headers = { ContentType = Json } };
+            var response = await _endpoint.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode) return response;
+            OpenAIErrors.Refusal refusal;
+            using (response) refusal = await OpenAIErrors.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            LogUpstreamError(_logger, Name, refusal.Status, refusal.Message);
+            if (attempt == 1 && refusal.Status == 400 && _outputLimits.Learn(exchange.Body, model, refusal.Message))
+            {
+                LogOutputLimit(_logger, Name, model, exchange.Body["max_tokens"]?.GetValue<int>() ?? exchange.Body["max_completion_tokens"]!.GetValue<int>());
+                continue;
+            }
+            throw OpenAIErrors.ToException(refusal, Name, model);
         }
     }
 
@@ -115,4 +130,8 @@ internal sealed partial class OpenAIProvider : IProvider
 
     [LoggerMessage(301, LogLevel.Warning, "{Provider} answered {Status}: {Message}")]
     private static partial void LogUpstreamError(ILogger logger, string provider, int status, string message);
+
+    [LoggerMessage(302, LogLevel.Information,
+        "{Provider}: {Model} allows {Cap} output tokens; retrying within that and remembering it (a maxtoken transformer avoids the first refusal)")]
+    private static partial void LogOutputLimit(ILogger logger, string provider, string model, int cap);
 }

@@ -50,6 +50,9 @@ internal sealed class OpenAIStreamMapper(
         }
         if (!done && _finish is null)
             throw new AnthropicErrorException(AnthropicError.Api($"{provider} ended the reply before it was done.", 502));
+        // OpenRouter's finish reason when the routed provider failed without saying more.
+        if (_finish == "error")
+            throw new AnthropicErrorException(AnthropicError.Api($"{provider} stopped the reply with an error.", 502));
 
         if (!_started) yield return Start();
         foreach (var e in FinishToolCalls()) yield return e;

@@ -65,6 +65,17 @@ public sealed class OpenAIErrorTests : OpenAITestBase
     }
 
     [Fact]
+    public async Task Messages_FinishReasonError_EndsWithAnErrorEventNotAQuietStop()
+    {
+        OpenAI.Chat = _ => [Role(), Text("half"), Finish("error"), DoneLine];
+
+        var events = await StreamAsync(Request());
+
+        events.ShouldNotContain(e => e.Type == "message_stop");
+        events[^1].Error!.Message.ShouldContain("stopped the reply with an error");
+    }
+
+    [Fact]
     public async Task Messages_ContextOverflowMidStream_IsAnErrorEventClaudeCodeRecognises()
     {
         OpenAI.Chat = _ => [Role(), Text("x"), Error("This endpoint's maximum context length is 65536 tokens. However, you requested about 70000 tokens", 400)];

@@ -48,7 +48,7 @@ internal sealed partial class OpenAIProvider : IProvider
 
         var toolNames = new ToolNameMap();
         var chat = OpenAIRequestMapper.Map(request, settings, toolNames);
-        var exchange = new OpenAIExchange(request, settings, JsonSerializer.SerializeToNode(chat, OpenAIJson.Default.ChatRequest)!.AsObject());
+        var exchange = new OpenAIExchange(JsonSerializer.SerializeToNode(chat, OpenAIJson.Default.ChatRequest)!.AsObject());
         foreach (var transformer in transformers) transformer.Apply(exchange);
         _outputLimits.Apply(exchange.Body, model);
 

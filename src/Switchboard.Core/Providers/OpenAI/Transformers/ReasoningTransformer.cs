@@ -2,7 +2,7 @@ namespace Switchboard.Providers.OpenAI.Transformers;
 
 /// <summary>
 /// <c>"reasoning"</c>: for models that put their reasoning in <c>reasoning_content</c> and want it back on the turns
-/// that called tools (DeepSeek's convention, also Kimi's and GLM's). Options: <c>field</c> (<c>reasoning_content</c>
+/// that called tools (DeepSeek's convention, also Kimi's). Options: <c>field</c> (<c>reasoning_content</c>
 /// or <c>reasoning</c>: the reply field read as thinking), <c>sendBack</c> (true or false) and <c>control</c> (how
 /// thinking is asked for: <c>effort</c>, <c>openrouter</c>, <c>chat_template_kwargs</c> or <c>none</c>).
 /// </summary>

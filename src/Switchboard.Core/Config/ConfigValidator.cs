@@ -33,7 +33,8 @@ public static class ConfigValidator
                 Add($"{path}.type", $"unknown provider type '{provider.Type}'; known types: {NameList(registry.Types)}");
                 continue;
             }
-            foreach (var (subPath, problem) in factory.Validate(provider)) Add($"{path}.{subPath}", problem);
+            foreach (var (subPath, problem) in ProviderKeys.Misplaced(provider).Concat(factory.Validate(provider)))
+                Add($"{path}.{subPath}", problem);
         }
         return errors;
     }

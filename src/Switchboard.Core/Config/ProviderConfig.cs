@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Switchboard.Config;
 
 /// <summary>One upstream. Which keys matter depends on <see cref="Type"/>; each provider type validates its own.</summary>
@@ -42,6 +44,21 @@ public sealed record ProviderConfig
 
     /// <summary><c>bedrock</c> only: the AWS profile (from <c>~/.aws/credentials</c> and <c>~/.aws/config</c>).</summary>
     public string? Profile { get; set; }
+
+    /// <summary>
+    /// <c>openai</c> only: a known server (<c>openrouter</c>, <c>groq</c>, …) that gives the base URL and the server's
+    /// quirks, so an entry can be as short as its preset and key.
+    /// </summary>
+    public string? Preset { get; set; }
+
+    /// <summary>
+    /// <c>openai</c> only: request and reply adjustments applied in order, each a name (<c>"cleancache"</c>) or
+    /// <c>[name, options]</c> as in claude-code-router (<c>["maxtoken", {"max_tokens": 16384}]</c>).
+    /// </summary>
+    public List<JsonElement>? Transformers { get; set; }
+
+    /// <summary><c>openai</c> only: settings for single models, by exact name or by a prefix ending in <c>*</c>.</summary>
+    public Dictionary<string, ModelSettings>? PerModel { get; set; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds ?? 600);

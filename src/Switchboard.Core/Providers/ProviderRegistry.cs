@@ -19,6 +19,7 @@ public sealed class ProviderRegistry
         new Ollama.OllamaProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
         new Gemini.GeminiProviderFactory(upstream),
         new Bedrock.BedrockProviderFactory(upstream),
+        new OpenAI.OpenAIProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
     ]);
 
     public IEnumerable<string> Types => _factories.Keys;

@@ -11,14 +11,10 @@ public sealed class AnthropicProviderFactory(UpstreamClient upstream) : IProvide
 
     public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
     {
-        if (config.BaseUrl is { } baseUrl && !IsHttpUrl(EnvExpander.Expand(baseUrl)))
-            yield return ("baseUrl", $"'{baseUrl}' is not an http:// or https:// URL");
         if (config.Relay is not (null or AnthropicProvider.RelayBytes or AnthropicProvider.RelayEvents))
             yield return ("relay", $"'{config.Relay}' is not a relay mode; use 'bytes' or 'events'");
     }
 
     public IProvider Create(string name, ProviderConfig config) => new AnthropicProvider(name, config, upstream);
 
-    private static bool IsHttpUrl(string value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }

@@ -7,13 +7,8 @@ public sealed class GeminiProviderFactory(UpstreamClient upstream) : IProviderFa
 {
     public string Type => "gemini";
 
-    public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
-    {
-        if (config.BaseUrl is { } baseUrl && !Uri.TryCreate(EnvExpander.Expand(baseUrl), UriKind.Absolute, out _))
-            yield return ("baseUrl", $"'{baseUrl}' is not an absolute URL");
-        foreach (var (key, set) in new[] { ("api", config.Api is not null), ("relay", config.Relay is not null), ("numCtx", config.NumCtx is not null), ("strictThinking", config.StrictThinking is not null), ("region", config.Region is not null), ("profile", config.Profile is not null) })
-            if (set) yield return (key, "does not apply to gemini providers");
-    }
+    /// <summary>Gemini takes only the keys every provider takes; the config validator checks those.</summary>
+    public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config) => [];
 
     public IProvider Create(string name, ProviderConfig config) => new GeminiProvider(name, config, upstream);
 }

@@ -10,12 +10,9 @@ public sealed class OllamaProviderFactory(UpstreamClient upstream, ILoggerFactor
 
     public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
     {
-        if (config.BaseUrl is { } baseUrl && !Uri.TryCreate(EnvExpander.Expand(baseUrl), UriKind.Absolute, out _))
-            yield return ("baseUrl", $"'{baseUrl}' is not an absolute URL");
         if (config.Api is not (null or OllamaProvider.ApiNative or OllamaProvider.ApiAnthropic))
             yield return ("api", $"'{config.Api}' is not an Ollama API; use 'native' or 'anthropic'");
         if (config.NumCtx is < 256) yield return ("numCtx", "must be at least 256 tokens");
-        if (config.Relay is not null) yield return ("relay", "applies to anthropic providers only");
     }
 
     public IProvider Create(string name, ProviderConfig config) =>

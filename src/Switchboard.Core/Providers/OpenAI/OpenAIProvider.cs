@@ -1,0 +1,137 @@
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Switchboard.Anthropic;
+using Switchboard.Config;
+using Switchboard.Providers.OpenAI.Transformers;
+
+namespace Switchboard.Providers.OpenAI;
+
+/// <summary>
+/// Any chat-completions server: OpenAI, OpenRouter, NVIDIA NIM, Groq, DeepSeek, Together, vLLM, llama.cpp, LM Studio.
+/// A request is translated as the preset and the model's transformers say, sent with the provider's own key only, and
+/// the reply, streamed or whole, comes back as Anthropic events.
+/// </summary>
+internal sealed partial class OpenAIProvider : IProvider
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private static readonly JsonWriterOptions Writing = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly OpenAIPreset _preset;
+    private readonly OpenAIEndpoint _endpoint;
+    private readonly List<ITransformer> _transformers;
+    private readonly List<(string Pattern, List<ITransformer> Transformers)> _perModel;
+    private readonly OutputTokenLimits _outputLimits = new();
+    private readonly ILogger _logger;
+
+    public OpenAIProvider(string name, ProviderConfig config, UpstreamClient upstream, ILogger logger)
+    {
+        Name = name;
+        _preset = OpenAIPresets.Find(config.Preset) ?? throw new ArgumentException($"unknown preset '{config.Preset}'");
+        _endpoint = new OpenAIEndpoint(name, config, _preset, upstream);
+        _transformers = TransformerCatalog.BuildAll(config.Transformers);
+        _perModel = (config.PerModel ?? []).Select(pair => (pair.Key, TransformerCatalog.BuildAll(pair.Value.Transformers))).ToList();
+        _logger = logger;
+    }
+
+    public string Name { get; }
+
+    public async Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)
+    {
+        var request = call.Request;
+        var model = request.Model!;
+        var transformers = TransformersFor(model);
+        var settings = OpenAISettings.For(_preset, model);
+        foreach (var transformer in transformers) transformer.Configure(settings);
+
+        var toolNames = new ToolNameMap();
+        var chat = OpenAIRequestMapper.Map(request, settings, toolNames);
+        var exchange = new OpenAIExchange(JsonSerializer.SerializeToNode(chat, OpenAIJson.Default.ChatRequest)!.AsObject());
+        foreach (var transformer in transformers) transformer.Apply(exchange);
+        _outputLimits.Apply(exchange.Body, model);
+
+        var response = await SendAsync(exchange, model, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var body = new IdleTimeoutStream(
+                await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _endpoint.Timeout, Name);
+            // A server that ignores "stream": true answers with one JSON object; read whichever came.
+            var streamed = exchange.Body["stream"]?.GetValue<bool>() == true &&
+                           response.Content.Headers.ContentType?.MediaType != "application/json";
+            var mapper = new OpenAIStreamMapper(Name, request, EstimateTokens(call), settings, toolNames, repair => LogRepair(_logger, Name, repair));
+            return new EventStreamReply(Relay(response, body, streamed, mapper, cancellationToken));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends the body; a refusal that names the model's output limit is answered by one retry within it.</summary>
+    private async Task<HttpResponseMessage> SendAsync(OpenAIExchange exchange, string model, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var message = _endpoint.Request(exchange.Headers);
+            message.Content = new ByteArrayContent(Serialize(exchange)) { Headers = { ContentType = Json } };
+            var response = await _endpoint.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode) return response;
+            OpenAIErrors.Refusal refusal;
+            using (response) refusal = await OpenAIErrors.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            LogUpstreamError(_logger, Name, refusal.Status, refusal.Message);
+            if (attempt == 1 && refusal.Status == 400 && _outputLimits.Learn(exchange.Body, model, refusal.Message))
+            {
+                LogOutputLimit(_logger, Name, model, exchange.Body["max_tokens"]?.GetValue<int>() ?? exchange.Body["max_completion_tokens"]!.GetValue<int>());
+                continue;
+            }
+            throw OpenAIErrors.ToException(refusal, Name, model);
+        }
+    }
+
+    /// <summary>A rough count (about four bytes a token) until routing brings a real tokenizer.</summary>
+    public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>
+        Task.FromResult<ProviderReply>(new TokenCountReply(EstimateTokens(call)));
+
+    private IEnumerable<ITransformer> TransformersFor(string model) =>
+        _transformers.Concat(_perModel.Where(entry => Matches(entry.Pattern, model)).SelectMany(entry => entry.Transformers));
+
+    private static bool Matches(string pattern, string model) => pattern.EndsWith('*')
+        ? model.StartsWith(pattern[..^1], StringComparison.Ordinal)
+        : pattern == model;
+
+    private static byte[] Serialize(OpenAIExchange exchange)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Writing)) exchange.Body.WriteTo(writer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private async IAsyncEnumerable<StreamEvent> Relay(
+        HttpResponseMessage response, Stream body, bool streamed, OpenAIStreamMapper mapper,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (response)
+        await using (body)
+        {
+            var chunks = streamed
+                ? OpenAIChunkReader.ReadStreamAsync(body, Name, cancellationToken)
+                : OpenAIChunkReader.ReadCompletionAsync(body, Name, cancellationToken);
+            await foreach (var e in mapper.MapAsync(chunks, cancellationToken).ConfigureAwait(false)) yield return e;
+        }
+    }
+
+    private static int EstimateTokens(ProviderCall call) => Math.Max(1, call.OriginalBody.Length / 4);
+
+    [LoggerMessage(300, LogLevel.Information, "{Provider}: {Repair}")]
+    private static partial void LogRepair(ILogger logger, string provider, string repair);
+
+    [LoggerMessage(301, LogLevel.Warning, "{Provider} answered {Status}: {Message}")]
+    private static partial void LogUpstreamError(ILogger logger, string provider, int status, string message);
+
+    [LoggerMessage(302, LogLevel.Information,
+        "{Provider}: {Model} allows {Cap} output tokens; retrying within that and remembering it (a maxtoken transformer avoids the first refusal)")]
+    private static partial void LogOutputLimit(ILogger logger, string provider, string model, int cap);
+}

@@ -44,3 +44,7 @@ until grep -q ready "$work/upstream.log"; do sleep 0.05; done
 "${pin_client[@]}" dotnet "$work/bench/Switchboard.Bench.dll" load \
   --direct "http://127.0.0.1:$upstream_port" --through "http://127.0.0.1:$switchboard_port" \
   --pid "$switchboard_pid" --out "$out/latest.md"
+
+# What token counting adds to routing a 400 KB Claude Code request (in-process; see TokenCountRun.cs).
+echo >&2; echo "bench: token counting for routing..." >&2
+dotnet "$work/bench/Switchboard.Bench.dll" tokens --repo "$repo" | tee -a "$out/latest.md"

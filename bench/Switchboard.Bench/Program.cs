@@ -3,9 +3,11 @@ using Switchboard.Bench;
 // Two roles, one binary, so a single script can run the whole comparison:
 //   upstream --port N                                  a scripted Anthropic-format model on loopback
 //   load --direct URL --through URL --pid PID [--out FILE]   measure both paths and Switchboard's memory
+//   tokens --repo DIR                                  what counting tokens for routing costs on a 400 KB request
 return args.FirstOrDefault() switch
 {
     "upstream" => await ScriptedUpstream.RunAsync(int.Parse(Arg(args, "--port"))),
+    "tokens" => TokenCountRun.Run(Arg(args, "--repo")),
     "load" => await LoadRun.RunAsync(Arg(args, "--direct"), Arg(args, "--through"), int.Parse(Arg(args, "--pid")),
         args.Contains("--out") ? Arg(args, "--out") : null),
     _ => Usage(),

@@ -36,6 +36,7 @@ public static class ConfigValidator
             foreach (var (subPath, problem) in ProviderKeys.Misplaced(provider).Concat(factory.Validate(provider)))
                 Add($"{path}.{subPath}", problem);
         }
+        RoutingValidator.Validate(config, Add);
         return errors;
     }
 

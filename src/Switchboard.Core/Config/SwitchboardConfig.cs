@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Switchboard.Config;
@@ -26,8 +25,29 @@ public sealed record SwitchboardConfig
 
     public Dictionary<string, ProviderConfig> Providers { get; set; } = [];
 
-    /// <summary>Duty routes; interpreted by the routing layer.</summary>
-    public JsonElement? Routes { get; set; }
+    /// <summary>Where each duty goes; see <see cref="Routing.Router"/> for the order decisions are made in.</summary>
+    public RoutesConfig? Routes { get; set; }
+
+    /// <summary>Declarative rules, tried in order before the duty routes; the first that matches wins.</summary>
+    public List<RouteRule>? Rules { get; set; }
+
+    /// <summary>Model name (glob) → target, for requests no rule or duty route claimed.</summary>
+    public Dictionary<string, string>? ModelMap { get; set; }
+
+    /// <summary>Seed 003's convenience: haiku-class names go to <see cref="SmallModel"/>, sonnet and opus to <see cref="BigModel"/>.</summary>
+    public string? BigModel { get; set; }
+    public string? SmallModel { get; set; }
+
+    /// <summary>Estimated input tokens above which a request is <c>longContext</c>.</summary>
+    public int LongContextThreshold { get; set; } = 60000;
+
+    /// <summary>Which duty wins when several apply; duties left out keep their default place after these.</summary>
+    public List<string>? DutyOrder { get; set; }
+
+    /// <summary>The model <c>switchboard code</c> gives Claude Code's subagents (<c>CLAUDE_CODE_SUBAGENT_MODEL</c>).</summary>
+    public string? SubagentModel { get; set; }
+
+    public RetryConfig Retry { get; set; } = new();
 
     /// <summary>How long a translated stream may stay silent before a <c>ping</c> event is sent.</summary>
     public double PingIntervalSeconds { get; set; } = 10;

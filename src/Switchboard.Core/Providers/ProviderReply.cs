@@ -53,4 +53,8 @@ public sealed class UpstreamHttpReply(HttpResponseMessage response, Stream body)
 public sealed class TokenCountReply(int inputTokens) : ProviderReply
 {
     public int InputTokens { get; } = inputTokens;
+
+    /// <summary>For upstreams that cannot count: counted here, with a real tokenizer.</summary>
+    public static Task<ProviderReply> CountedLocally(ProviderCall call) =>
+        Task.FromResult<ProviderReply>(new TokenCountReply(Routing.TokenCounter.Count(call.Request)));
 }

@@ -11,24 +11,26 @@ namespace Switchboard.Routing;
 /// </summary>
 public static class ModelTargetParser
 {
-    public static ModelTarget Resolve(string model, SwitchboardConfig config)
+    public static ModelTarget Resolve(string model, SwitchboardConfig config) =>
+        TryExplicit(model, config) ?? new ModelTarget(config.DefaultProvider, model);
+
+    /// <summary>The target a model name spells out itself, or null for a plain model name.</summary>
+    public static ModelTarget? TryExplicit(string model, SwitchboardConfig config)
     {
         if (model.StartsWith(ModelIds.DiscoveryPrefix, StringComparison.Ordinal) &&
             TryProviderPrefixed(model[ModelIds.DiscoveryPrefix.Length..], config) is { } discovered)
             return discovered;
 
         var separator = model.AsSpan().IndexOfAny(':', ',');
-        if (separator > 0)
-        {
-            var provider = model[..separator];
-            var rest = model[(separator + 1)..];
-            if (config.Providers.ContainsKey(provider) && rest.Length > 0) return new ModelTarget(provider, rest);
-            if (model[separator] == ',')
-                throw new AnthropicErrorException(AnthropicError.InvalidRequest(
-                    $"Unknown provider '{provider}' in model '{model}'. Configured providers: " +
-                    $"{string.Join(", ", config.Providers.Keys.Order(StringComparer.Ordinal))}."));
-        }
-        return new ModelTarget(config.DefaultProvider, model);
+        if (separator <= 0) return null;
+        var provider = model[..separator];
+        var rest = model[(separator + 1)..];
+        if (config.Providers.ContainsKey(provider) && rest.Length > 0) return new ModelTarget(provider, rest);
+        if (model[separator] == ',')
+            throw new AnthropicErrorException(AnthropicError.InvalidRequest(
+                $"Unknown provider '{provider}' in model '{model}'. Configured providers: " +
+                $"{string.Join(", ", config.Providers.Keys.Order(StringComparer.Ordinal))}."));
+        return null;
     }
 
     private static ModelTarget? TryProviderPrefixed(string name, SwitchboardConfig config)

@@ -22,6 +22,7 @@ public static class CliApp
             ActivateCommand.Create(),
             InitCommand.Create(),
             ListCommand.Create(),
+            RouteCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -8,9 +8,6 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "Switchboard {Version} listening on {Url} (config {ConfigFile})")]
     public static partial void Listening(ILogger logger, string version, string url, string configFile);
 
-    [LoggerMessage(2, LogLevel.Information, "{Method} {Path} model={Model} -> {Target} {Status} in {ElapsedMs} ms")]
-    public static partial void Request(ILogger logger, string method, string path, string model, string target, int status, long elapsedMs);
-
     [LoggerMessage(3, LogLevel.Warning, "{Method} {Path} failed: {Status} {ErrorType}: {Message}")]
     public static partial void RequestFailed(ILogger logger, string method, string path, int status, string errorType, string message);
 
@@ -25,4 +22,12 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "Model list of provider {Provider} left out: {Reason}")]
     public static partial void ModelListFailed(ILogger logger, string provider, string reason);
+
+    [LoggerMessage(8, LogLevel.Warning, "Target {Target} failed ({Status}, attempt {Attempt}): {Message}")]
+    public static partial void TargetFailed(ILogger logger, string target, int status, int attempt, string message);
+
+    [LoggerMessage(9, LogLevel.Information,
+        "{Method} {Path} model={Model} duty={Duty} rule={Rule} -> {Target} fallbacks={Fallbacks} tokens={Tokens} {Status} in {ElapsedMs} ms")]
+    public static partial void Routed(ILogger logger, string method, string path, string model, string duty, string rule, string target,
+        string fallbacks, string tokens, int status, long elapsedMs);
 }

@@ -13,7 +13,7 @@ namespace Switchboard.Hosting;
 /// <c>POST /v1/messages</c> and <c>POST /v1/messages/count_tokens</c>: read and check the request, pick the target,
 /// hand it to the provider and write the reply. Every failure leaves as an Anthropic error.
 /// </summary>
-internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter replies, ILogger logger)
+internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter replies, TargetSender sender, ILogger logger)
 {
     /// <summary>Anthropic's own request size limit.</summary>
     public const long MaxBodyBytes = 32 * 1024 * 1024;
@@ -42,29 +42,27 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             model = request.Model!;
             var clientStreams = request.IsStreaming && !countTokens;
 
-            var resolved = ModelTargetParser.Resolve(model, snapshot.Config);
-            target = resolved.ToString();
-            var provider = snapshot.Providers[resolved.Provider];
+            var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, clientKey);
+            var decision = Router.Decide(request, clientHeaders, snapshot.Config, PinnedTarget(context));
             var call = new ProviderCall
             {
                 Request = request,
                 OriginalBody = body,
                 QueryString = context.Request.QueryString.Value ?? "",
-                ClientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, clientKey),
+                ClientHeaders = clientHeaders,
+                RequestChanged = decision.EditedRequest,
             };
-            if (resolved.Model != model)
-            {
-                request.Model = resolved.Model;
-                call.RequestChanged = true;
-            }
+            target = decision.Primary.ToString();
 
-            using var reply = countTokens
-                ? await provider.CountTokensAsync(call, context.RequestAborted)
-                : await provider.SendMessagesAsync(call, context.RequestAborted);
+            var sent = await sender.SendAsync(decision, call, snapshot, countTokens, context.RequestAborted);
+            target = sent.Target.ToString();
+            using var reply = sent.Reply;
             var pingInterval = TimeSpan.FromSeconds(snapshot.Config.PingIntervalSeconds);
             await replies.WriteAsync(context, reply, clientStreams, pingInterval);
-            Log.Request(logger, context.Request.Method, context.Request.Path, model, target,
-                context.Response.StatusCode, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            Log.Routed(logger, context.Request.Method, context.Request.Path, model, decision.Duty, decision.Reason, target,
+                sent.Fallbacks.Count == 0 ? "none" : string.Join(" | ", sent.Fallbacks),
+                decision.EstimatedTokens?.ToString() ?? "-", context.Response.StatusCode,
+                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -94,6 +92,10 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
         context.Response.Clear();
         await ErrorReplies.WriteAsync(context, error);
     }
+
+    /// <summary>The route value <c>target</c> of <c>/{target}/v1/messages</c>: a URL that forces its target.</summary>
+    private static string? PinnedTarget(HttpContext context) =>
+        context.Request.RouteValues.TryGetValue("target", out var value) && value is string target ? Uri.UnescapeDataString(target) : null;
 
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
     {

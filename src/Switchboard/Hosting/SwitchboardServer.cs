@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Anthropic;
 using Switchboard.Config;
 using Switchboard.Providers;
+using Switchboard.Routing;
 
 namespace Switchboard.Hosting;
 
@@ -82,7 +83,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
     private void MapEndpoints()
     {
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
-        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), logger);
+        var sender = new TargetSender(new TargetHealth(_options.Time), _options.Time, logger);
+        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), sender, logger);
         var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger);
 
         // Any empty error answer (405, a route that does not exist) still leaves in Anthropic's error shape.
@@ -94,6 +96,9 @@ public sealed class SwitchboardServer : IAsyncDisposable
 
         _app.MapPost("/v1/messages", messages.HandleMessagesAsync);
         _app.MapPost("/v1/messages/count_tokens", messages.HandleCountTokensAsync);
+        // A URL that forces its target whatever the body says (seed 003): /ollama-local:qwen3:8b/v1/messages.
+        _app.MapPost("/{target}/v1/messages", messages.HandleMessagesAsync);
+        _app.MapPost("/{target}/v1/messages/count_tokens", messages.HandleCountTokensAsync);
         _app.MapGet("/v1/models", info.ModelsAsync);
         _app.MapMethods("/api/hello", ["GET", "HEAD"], info.HelloAsync);
         _app.MapGet("/health", info.HealthAsync);
@@ -102,6 +107,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        TokenCounter.Warm();
         await _app.StartAsync(cancellationToken);
         var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First();

@@ -21,7 +21,7 @@ public sealed class CodeCommandTests : IAsyncLifetime
     public ValueTask InitializeAsync()
     {
         _port = TestPorts.Free();
-        _home.WriteConfig("{\"port\": " + _port + """, "apiKey": "$SB_TEST_DOOR_KEY", "providers": {"anthropic": {"type": "anthropic"}}}""");
+        _home.WriteConfig("{\"port\": " + _port + """, "apiKey": "$SB_TEST_DOOR_KEY", "subagentModel": "anthropic:claude-haiku-4-5", "providers": {"anthropic": {"type": "anthropic"}}}""");
         Directory.CreateDirectory(_bin);
         return ValueTask.CompletedTask;
     }
@@ -42,6 +42,7 @@ public sealed class CodeCommandTests : IAsyncLifetime
             for a in "$@"; do echo "arg=[$a]"; done
             echo "base=$ANTHROPIC_BASE_URL"
             echo "headers=$ANTHROPIC_CUSTOM_HEADERS"
+            echo "hints=$CLAUDE_CODE_GATEWAY_HINT_HEADERS subagent=$CLAUDE_CODE_SUBAGENT_MODEL"
             echo "stdin=$(cat)"
             exit 7
             """.Replace("\r\n", "\n"), TestContext.Current.CancellationToken);
@@ -57,6 +58,8 @@ public sealed class CodeCommandTests : IAsyncLifetime
         result.Stdout.ShouldContain("arg=[-p]\narg=[two words]\narg=[--model]\narg=[x:y]\narg=[--help]\n");
         result.Stdout.ShouldContain($"base=http://127.0.0.1:{_port}\n");
         result.Stdout.ShouldContain("headers=x-switchboard-key: door-123\n");
+        // And duty routing gets Claude Code's request-class hints, and subagents the configured model
+        result.Stdout.ShouldContain("hints=1 subagent=anthropic:claude-haiku-4-5\n");
         result.Stdout.ShouldContain("stdin=piped input");
         // And the router was started for it, and stays up
         (await _cli.RunAsync("status")).ExitCode.ShouldBe(0);

@@ -43,7 +43,7 @@ internal sealed class BedrockProvider(string name, ProviderConfig config, Upstre
         }
     }
 
-    /// <summary>Bedrock's CountTokens is not in every region or for every model: a rough count, as for Ollama.</summary>
+    /// <summary>Bedrock's CountTokens is not in every region or for every model: counted here with a real tokenizer.</summary>
     public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>
-        Task.FromResult<ProviderReply>(new TokenCountReply(call.EstimatedInputTokens));
+        TokenCountReply.CountedLocally(call);
 }

@@ -78,9 +78,9 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
     public Task<ModelCapabilities> DescribeModelAsync(string model, CancellationToken cancellationToken) =>
         Catalog.ShowAsync(model, cancellationToken);
 
-    /// <summary>A rough count (about four bytes a token) until routing brings a real tokenizer.</summary>
+    /// <summary>Ollama cannot count without generating: counted here with a real tokenizer.</summary>
     public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>
-        Task.FromResult<ProviderReply>(new TokenCountReply(call.EstimatedInputTokens));
+        TokenCountReply.CountedLocally(call);
 
     /// <summary>
     /// <c>think</c> only for models that can; Claude Code sends adaptive thinking on nearly every request, so for

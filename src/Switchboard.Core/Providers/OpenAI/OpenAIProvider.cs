@@ -60,7 +60,7 @@ internal sealed partial class OpenAIProvider : IProvider
             // A server that ignores "stream": true answers with one JSON object; read whichever came.
             var streamed = exchange.Body["stream"]?.GetValue<bool>() == true &&
                            response.Content.Headers.ContentType?.MediaType != "application/json";
-            var mapper = new OpenAIStreamMapper(Name, request, EstimateTokens(call), settings, toolNames, repair => LogRepair(_logger, Name, repair));
+            var mapper = new OpenAIStreamMapper(Name, request, call.EstimatedInputTokens, settings, toolNames, repair => LogRepair(_logger, Name, repair));
             return new EventStreamReply(Relay(response, body, streamed, mapper, cancellationToken));
         }
         catch
@@ -91,9 +91,9 @@ internal sealed partial class OpenAIProvider : IProvider
         }
     }
 
-    /// <summary>A rough count (about four bytes a token) until routing brings a real tokenizer.</summary>
+    /// <summary>Chat-completions servers have no count endpoint: counted here with a real tokenizer.</summary>
     public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>
-        Task.FromResult<ProviderReply>(new TokenCountReply(EstimateTokens(call)));
+        TokenCountReply.CountedLocally(call);
 
     private IEnumerable<ITransformer> TransformersFor(string model) =>
         _transformers.Concat(_perModel.Where(entry => Matches(entry.Pattern, model)).SelectMany(entry => entry.Transformers));
@@ -123,7 +123,6 @@ internal sealed partial class OpenAIProvider : IProvider
         }
     }
 
-    private static int EstimateTokens(ProviderCall call) => Math.Max(1, call.OriginalBody.Length / 4);
 
     [LoggerMessage(300, LogLevel.Information, "{Provider}: {Repair}")]
     private static partial void LogRepair(ILogger logger, string provider, string repair);

@@ -38,7 +38,7 @@ internal static class CodeCommand
 
         var info = new ProcessStartInfo(claude) { UseShellExecute = false };
         foreach (var arg in claudeArgs) info.ArgumentList.Add(arg);
-        foreach (var (name, value) in ClaudeEnvironment.For(daemon.Health.Url, ClaudeEnvironment.ConfiguredApiKey(home)))
+        foreach (var (name, value) in ClaudeEnvironment.For(daemon.Health.Url, ClaudeEnvironment.Configured(home)))
             info.Environment[name] = EnvExpander.Expand(value);
 
         // Ctrl+C belongs to Claude Code (the terminal sends it to both of us); we wait for it to finish.

@@ -1,0 +1,91 @@
+using Switchboard.Anthropic;
+using Switchboard.Config;
+
+namespace Switchboard.Routing;
+
+/// <summary>What the router decided for one request, and why: enough to log it in one line and to explain it.</summary>
+public sealed record RouteDecision(
+    IReadOnlyList<ModelTarget> Targets, string Duty, string Reason, int? EstimatedTokens, IReadOnlySet<string> DutiesSeen)
+{
+    public ModelTarget Primary => Targets[0];
+
+    /// <summary>True when routing changed the request itself (a CCR subagent tag was removed from the prompt).</summary>
+    public bool EditedRequest => Reason == SubagentTagReason;
+
+    public const string SubagentTagReason = "subagent tag";
+}
+
+/// <summary>
+/// Picks the target(s) for a request. First match wins, in this order:
+/// <list type="number">
+/// <item>a target pinned in the URL (<c>/provider:model/v1/messages</c>);</item>
+/// <item>CCR's <c>&lt;CCR-SUBAGENT-MODEL&gt;</c> tag in the prompt (removed before forwarding);</item>
+/// <item>an explicit <c>provider:model</c> or <c>provider,model</c> in <c>model</c> (in-session <c>/model</c> switching);</item>
+/// <item>the first matching rule in <c>rules</c>;</item>
+/// <item>the route of the first duty, in <c>dutyOrder</c>, that applies and has a route;</item>
+/// <item><c>modelMap</c> (globs, in order), then <c>smallModel</c>/<c>bigModel</c> for haiku / sonnet and opus names;</item>
+/// <item><c>routes.default</c>; else <c>defaultProvider</c> with the model unchanged.</item>
+/// </list>
+/// </summary>
+public static class Router
+{
+    public static RouteDecision Decide(
+        MessagesRequest request, IReadOnlyList<KeyValuePair<string, string>> headers, SwitchboardConfig config, string? pinned = null)
+    {
+        var model = request.Model ?? "";
+        var tagged = SubagentTag.Take(request);
+        int? estimate = null;
+        int Estimate() => estimate ??= TokenCounter.Count(request);
+        // The estimate is only worth its cost when something routes on it.
+        var tokensMatter = config.Routes?.LongContext is not null || config.Rules?.Any(r => r.When.MinTokens is not null || r.When.MaxTokens is not null) == true;
+        var duties = DutyDetector.Detect(request, headers, () => tokensMatter ? Estimate() : 0, config.LongContextThreshold, tagged is not null);
+        var order = Duties.Order(config.DutyOrder);
+        var duty = order.FirstOrDefault(duties.Contains) ?? Duties.Default;
+
+        RouteDecision Decision(IEnumerable<string> targets, string reason) =>
+            new(targets.Select(target => Parse(target, model, config)).ToList(), duty, reason, estimate, duties);
+
+        if (pinned is not null) return Decision([pinned], "url");
+        if (tagged is not null) return Decision([tagged.Replace(',', ':')], RouteDecision.SubagentTagReason);
+        if (ModelTargetParser.TryExplicit(model, config) is { } explicitTarget)
+            return new([explicitTarget], duty, "model", estimate, duties);
+
+        for (var i = 0; i < (config.Rules?.Count ?? 0); i++)
+        {
+            var rule = config.Rules![i];
+            if (Matches(rule.When, request, headers, duty, tokensMatter ? Estimate : () => 0))
+                return Decision(rule.To.Targets, "rule:" + (rule.Name ?? i.ToString()));
+        }
+        foreach (var candidate in order)
+            if (duties.Contains(candidate) && config.Routes?.For(candidate) is { } route)
+                return Decision(route.Targets, "duty:" + candidate) with { Duty = candidate };
+        foreach (var (glob, target) in config.ModelMap ?? [])
+            if (Glob.IsMatch(glob, model)) return Decision([target], "modelMap:" + glob);
+        if (config.SmallModel is { } small && model.Contains("haiku", StringComparison.OrdinalIgnoreCase)) return Decision([small], "smallModel");
+        if (config.BigModel is { } big && (model.Contains("sonnet", StringComparison.OrdinalIgnoreCase) || model.Contains("opus", StringComparison.OrdinalIgnoreCase)))
+            return Decision([big], "bigModel");
+        if (config.Routes?.Default is { } fallback) return Decision(fallback.Targets, "duty:default");
+        return new([ModelTargetParser.Resolve(model, config)], duty, "default provider", estimate, duties);
+    }
+
+    /// <summary>A config target: <c>provider:model</c>, or <c>provider</c> alone to keep the requested model.</summary>
+    public static ModelTarget Parse(string target, string requestedModel, SwitchboardConfig config)
+    {
+        var colon = target.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0) return new ModelTarget(target, ModelTargetParser.Resolve(requestedModel, config).Model);
+        return new ModelTarget(target[..colon], target[(colon + 1)..]);
+    }
+
+    private static bool Matches(
+        RuleConditions when, MessagesRequest request, IReadOnlyList<KeyValuePair<string, string>> headers, string duty, Func<int> tokens)
+    {
+        if (when.Duty is { Count: > 0 } wanted && !wanted.Contains(duty)) return false;
+        if (when.Model is { } glob && !Glob.IsMatch(glob, request.Model ?? "")) return false;
+        if (when.HasTools is { } hasTools && hasTools != (request.Tools is { Count: > 0 })) return false;
+        foreach (var (name, valueGlob) in when.Headers ?? [])
+            if (DutyDetector.HeaderValue(headers, name) is not { } value || !Glob.IsMatch(valueGlob, value)) return false;
+        if (when.MinTokens is { } min && tokens() < min) return false;
+        if (when.MaxTokens is { } max && tokens() > max) return false;
+        return true;
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging;
+using Switchboard.Anthropic;
+using Switchboard.Config;
+using Switchboard.Providers;
+using Switchboard.Routing;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// Sends a request to the targets of a route decision, in order. Connection failures, timeouts, 429, 5xx and 529
+/// are retried with backoff (honouring <c>retry-after</c>), then the next target is tried; all of this happens before
+/// anything reaches the client, never after a reply has begun. Other errors (a bad request, a bad key) go straight
+/// back: another target would not fix them. Targets that keep failing cool down (<see cref="TargetHealth"/>).
+/// </summary>
+internal sealed class TargetSender(TargetHealth health, TimeProvider time, ILogger logger)
+{
+    /// <summary>The longest <c>retry-after</c> honoured; beyond it the next target is tried instead of waiting.</summary>
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+
+    public sealed record Sent(ProviderReply Reply, ModelTarget Target, IReadOnlyList<string> Fallbacks);
+
+    public async Task<Sent> SendAsync(
+        RouteDecision decision, ProviderCall call, ConfigSnapshot snapshot, bool countTokens, CancellationToken cancellationToken)
+    {
+        var retry = snapshot.Config.Retry;
+        var fallbacks = new List<string>();
+        var requestedModel = call.Request.Model;
+        AnthropicErrorException? lastError = null;
+        for (var index = 0; index < decision.Targets.Count; index++)
+        {
+            var target = decision.Targets[index];
+            var isLastTarget = index == decision.Targets.Count - 1;
+            if (!isLastTarget && health.IsCoolingDown(target))
+            {
+                fallbacks.Add($"{target} (cooling down)");
+                continue;
+            }
+            if (!snapshot.Providers.TryGetValue(target.Provider, out var provider))
+                throw new AnthropicErrorException(AnthropicError.InvalidRequest($"Route target '{target}' names no configured provider."));
+            if (call.Request.Model != target.Model)
+            {
+                call.Request.Model = target.Model;
+                call.RequestChanged = true;
+            }
+
+            for (var attempt = 0; ; attempt++)
+            {
+                var canRetry = attempt < retry.Attempts;
+                var canMoveOn = canRetry || !isLastTarget;
+                TimeSpan? retryAfter;
+                try
+                {
+                    var reply = countTokens
+                        ? await provider.CountTokensAsync(call, cancellationToken)
+                        : await provider.SendMessagesAsync(call, cancellationToken);
+                    if (!canMoveOn || reply is not UpstreamHttpReply { Response: var response } || !IsRetryable((int)response.StatusCode))
+                    {
+                        if (reply is not UpstreamHttpReply { Response.IsSuccessStatusCode: false }) health.Succeeded(target);
+                        return new Sent(reply, target, fallbacks);
+                    }
+                    // The upstream's own error reply, relayed as it is if nothing else works; here, try again.
+                    retryAfter = response.Headers.RetryAfter?.Delta;
+                    lastError = new AnthropicErrorException(new AnthropicError((int)response.StatusCode,
+                        AnthropicError.TypeForStatus((int)response.StatusCode), $"{target.Provider} answered {(int)response.StatusCode}"));
+                    reply.Dispose();
+                }
+                catch (AnthropicErrorException ex) when (canMoveOn && IsRetryable(ex.Error.Status) && !cancellationToken.IsCancellationRequested)
+                {
+                    lastError = ex;
+                    retryAfter = ex.Error.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+                }
+
+                Log.TargetFailed(logger, target.ToString(), lastError.Error.Status, attempt + 1, lastError.Error.Message);
+                if (!canRetry || retryAfter > MaxRetryAfter) break;
+                await Task.Delay(Backoff(retry, attempt, retryAfter), time, cancellationToken);
+            }
+            health.Failed(target, retry.FailuresBeforeCooldown, TimeSpan.FromSeconds(retry.CooldownSeconds));
+            fallbacks.Add(target.ToString());
+            call.Request.Model = requestedModel;
+        }
+        throw lastError ?? new AnthropicErrorException(AnthropicError.Api("Every target of this route is cooling down."));
+    }
+
+    public static bool IsRetryable(int status) => status is 408 or 429 or 529 or >= 500;
+
+    private static TimeSpan Backoff(RetryConfig retry, int attempt, TimeSpan? retryAfter)
+    {
+        var exponential = TimeSpan.FromMilliseconds(Math.Min(retry.MaxBackoffMs, retry.BackoffMs * Math.Pow(2, attempt)));
+        return retryAfter is { } wait && wait > exponential ? wait : exponential;
+    }
+}

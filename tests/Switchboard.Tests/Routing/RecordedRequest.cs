@@ -1,0 +1,18 @@
+using System.Text.Json;
+using Switchboard.Anthropic;
+
+namespace Switchboard.Tests.Routing;
+
+/// <summary>Requests recorded from Claude Code 2.1.330 (Fixtures/requests): the body and the x-claude-code-* headers.</summary>
+public static class RecordedClaudeCode
+{
+    public static (MessagesRequest Request, List<KeyValuePair<string, string>> Headers) Load(string name, bool withHints = true)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "requests", name + ".json")));
+        var request = document.RootElement.GetProperty("body").Deserialize(AnthropicJson.Default.MessagesRequest)!;
+        var headers = withHints
+            ? document.RootElement.GetProperty("headers").EnumerateObject().Select(h => new KeyValuePair<string, string>(h.Name, h.Value.GetString()!)).ToList()
+            : [];
+        return (request, headers);
+    }
+}

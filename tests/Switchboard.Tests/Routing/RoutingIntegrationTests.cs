@@ -1,0 +1,260 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Shouldly;
+using Switchboard.Anthropic;
+using Switchboard.Routing;
+using Switchboard.Tests.EndToEnd;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Routing;
+
+/// <summary>Routing through the real server: duties to different upstreams, pinned URLs, retries, fallbacks, cool-downs.</summary>
+public sealed class RoutingIntegrationTests : IAsyncLifetime
+{
+    private ScriptedUpstream _anthropic = null!;
+    private ScriptedOllama _ollama = null!;
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        var model = new ScriptedAnthropicModel { Decide = c => new ScriptedAnthropicModel.Text("from anthropic " + c.Model) };
+        _anthropic = await ScriptedUpstream.StartAsync(model.HandleAsync);
+        _ollama = await ScriptedOllama.StartAsync();
+        _ollama.Chat = chat => [ScriptedOllama.Text("from ollama " + chat["model"]!.GetValue<string>()), ScriptedOllama.Done()];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _ollama.DisposeAsync();
+        await _anthropic.DisposeAsync();
+    }
+
+    private string Config(string routing, string extraProviders = "") => $$"""
+        {
+          "defaultProvider": "anthropic",
+          "retry": { "attempts": 2, "backoffMs": 1, "maxBackoffMs": 5, "failuresBeforeCooldown": 3, "cooldownSeconds": 60 },
+          "providers": {
+            "anthropic": { "type": "anthropic", "baseUrl": "{{_anthropic.BaseUrl}}" },
+            "ollama-local": { "type": "ollama", "baseUrl": "{{_ollama.BaseUrl}}" }
+            {{extraProviders}}
+          },
+          {{routing}}
+        }
+        """;
+
+    private static async Task<string> SendRecordedAsync(RunningSwitchboard switchboard, string recording, string path = "/v1/messages")
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "requests", recording + ".json")));
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = AnthropicWire.Json(document.RootElement.GetProperty("body").GetRawText()),
+        };
+        foreach (var header in document.RootElement.GetProperty("headers").EnumerateObject())
+            request.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
+        request.Headers.TryAddWithoutValidation("x-api-key", "sk-ant-api03-routing-test");
+        using var response = await switchboard.Client.SendAsync(request, Cancel);
+        var text = await response.Content.ReadAsStringAsync(Cancel);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        return text;
+    }
+
+    /// <summary>The text of a streamed reply, its deltas joined.</summary>
+    private static string TextOf(string sse)
+    {
+        var events = new List<StreamEvent>();
+        var reader = SseEventReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(sse)), Cancel).GetAsyncEnumerator(Cancel);
+        while (reader.MoveNextAsync().AsTask().GetAwaiter().GetResult()) events.Add(reader.Current);
+        return string.Concat(AnthropicWire.Assemble(events).Content.Select(block => block.Text));
+    }
+
+    private IEnumerable<string> AnthropicModels => _anthropic.Requests.Where(r => r.Path == "/v1/messages").Select(r => JsonNode.Parse(r.Body)!["model"]!.GetValue<string>());
+
+    [Fact]
+    public async Task Duties_MainTurnAndSubagent_LandOnDifferentUpstreams()
+    {
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
+            "routes": { "subagent": "ollama-local:qwen3:8b" }
+            """));
+
+        var main = await SendRecordedAsync(switchboard, "main-turn");
+        var subagent = await SendRecordedAsync(switchboard, "subagent");
+
+        TextOf(main).ShouldBe("from anthropic claude-opus-5-5");
+        TextOf(subagent).ShouldBe("from ollama qwen3:8b");
+        AnthropicModels.ShouldBe(["claude-opus-5-5"]);
+        _ollama.ChatRequests.Single()["messages"]![0]!["content"]!.GetValue<string>().ShouldContain("You are an agent for Claude Code");
+        switchboard.Logs.All.ShouldContain("duty=subagent rule=duty:subagent -> ollama-local:qwen3:8b fallbacks=none");
+        switchboard.Logs.All.ShouldContain("duty=default rule=default provider -> anthropic:claude-opus-5-5");
+    }
+
+    [Fact]
+    public async Task PinnedUrl_ForcesItsTarget_WhateverTheBodySays()
+    {
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("\"routes\": {}"));
+
+        var reply = await SendRecordedAsync(switchboard, "main-turn", "/ollama-local:llama3.2:3b/v1/messages");
+
+        TextOf(reply).ShouldBe("from ollama llama3.2:3b");
+        AnthropicModels.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task InSessionSwitch_ProviderCommaModel_RoutesThereAndTheSessionCarriesOn()
+    {
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("\"routes\": {}"));
+
+        using var switched = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("ollama-local,qwen3:8b", stream: false)), Cancel);
+        using var back = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("claude-sonnet-4-5", stream: false)), Cancel);
+
+        (await switched.Content.ReadAsStringAsync(Cancel)).ShouldContain("from ollama qwen3:8b");
+        (await back.Content.ReadAsStringAsync(Cancel)).ShouldContain("from anthropic claude-sonnet-4-5");
+    }
+
+    [Theory]
+    [InlineData(503, "overloaded")]
+    [InlineData(529, "overloaded")]
+    [InlineData(500, "boom")]
+    [InlineData(429, "slow down")]
+    public async Task Fallback_RetryableFailure_IsRetriedThenTheNextTargetAnswers(int status, string message)
+    {
+        await using var failing = await ScriptedUpstream.StartAsync(async (context, _) =>
+        {
+            if (status == 429) context.Response.Headers.RetryAfter = "0";
+            await AnthropicWire.WriteJsonAsync(context, AnthropicWire.Error(AnthropicError.TypeForStatus(status), message), status);
+        });
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
+            "routes": { "default": ["flaky:claude-sonnet-4-5", "ollama-local:qwen3:8b"] }
+            """, $", \"flaky\": {{ \"type\": \"anthropic\", \"baseUrl\": \"{failing.BaseUrl}\" }}"));
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("gpt-anything", stream: true)), Cancel);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        TextOf(await response.Content.ReadAsStringAsync(Cancel)).ShouldBe("from ollama qwen3:8b");
+        failing.Requests.Count.ShouldBe(3); // the first try and two retries
+        switchboard.Logs.All.ShouldContain("fallbacks=flaky:claude-sonnet-4-5");
+    }
+
+    [Fact]
+    public async Task Fallback_UnreachableAndTimedOutTargets_AreSkippedToTheNext()
+    {
+        var stalled = new TaskCompletionSource();
+        await using var silent = await ScriptedUpstream.StartAsync((context, _) => stalled.Task.WaitAsync(context.RequestAborted));
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
+            "retry": { "attempts": 0 },
+            "routes": { "default": ["down:claude-x", "silent:claude-y", "ollama-local:qwen3:8b"] }
+            """.Replace("\"retry\": { \"attempts\": 0 },", ""),
+            $", \"down\": {{ \"type\": \"anthropic\", \"baseUrl\": \"http://127.0.0.1:1\" }}, \"silent\": {{ \"type\": \"anthropic\", \"baseUrl\": \"{silent.BaseUrl}\", \"timeoutSeconds\": 1 }}")
+            .Replace("\"attempts\": 2", "\"attempts\": 0"));
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("gpt-anything", stream: false)), Cancel);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await response.Content.ReadAsStringAsync(Cancel)).ShouldContain("from ollama qwen3:8b");
+        silent.Requests.Count.ShouldBe(1);
+        switchboard.Logs.All.ShouldContain("fallbacks=down:claude-x | silent:claude-y");
+    }
+
+    [Fact]
+    public async Task Fallback_NonRetryableError_GoesStraightBackAndTheNextTargetIsNeverAsked()
+    {
+        await using var strict = await ScriptedUpstream.StartAsync((context, _) =>
+            AnthropicWire.WriteJsonAsync(context, AnthropicWire.Error("invalid_request_error", "messages: field required"), 400));
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
+            "routes": { "default": ["strict:claude-x", "ollama-local:qwen3:8b"] }
+            """, $", \"strict\": {{ \"type\": \"anthropic\", \"baseUrl\": \"{strict.BaseUrl}\" }}"));
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("gpt-anything")), Cancel);
+
+        (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error")).ShouldContain("field required");
+        strict.Requests.Count.ShouldBe(1);
+        _ollama.ChatRequests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Fallback_NeverAfterStreamingBegan()
+    {
+        // The upstream starts a stream, and drops the connection only once the client has seen the start.
+        var clientSawStart = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var breaking = await ScriptedUpstream.StartAsync(async (context, _) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(AnthropicWire.MessageStart("claude-x")));
+            await context.Response.Body.FlushAsync();
+            await clientSawStart.Task;
+            context.Abort();
+        });
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
+            "routes": { "default": ["breaking:claude-x", "ollama-local:qwen3:8b"] }
+            """, $", \"breaking\": {{ \"type\": \"anthropic\", \"baseUrl\": \"{breaking.BaseUrl}\" }}"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = AnthropicWire.Json(AnthropicWire.Request("gpt-anything", stream: true)) };
+        using var response = await switchboard.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancel);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(Cancel));
+        var text = new StringBuilder();
+        while (await reader.ReadLineAsync(Cancel) is { } line)
+        {
+            text.AppendLine(line);
+            if (line.StartsWith("data: {\"type\":\"message_start\"", StringComparison.Ordinal)) break;
+        }
+        clientSawStart.SetResult();
+        text.Append(await reader.ReadToEndAsync(Cancel));
+
+        text.ToString().ShouldContain("event: error");
+        breaking.Requests.Count.ShouldBe(1);
+        _ollama.ChatRequests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Cooldown_ATargetThatKeepsFailing_IsSkippedWhileOthersRemain()
+    {
+        await using var failing = await ScriptedUpstream.StartAsync((context, _) =>
+            AnthropicWire.WriteJsonAsync(context, AnthropicWire.Error("api_error", "down"), 500));
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
+            "routes": { "default": ["flaky:claude-x", "ollama-local:qwen3:8b"] }
+            """, $", \"flaky\": {{ \"type\": \"anthropic\", \"baseUrl\": \"{failing.BaseUrl}\" }}")
+            .Replace("\"attempts\": 2", "\"attempts\": 0").Replace("\"failuresBeforeCooldown\": 3", "\"failuresBeforeCooldown\": 2"));
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("gpt-anything", stream: false)), Cancel);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        failing.Requests.Count.ShouldBe(2); // two failures in a row, then cooling down
+        _ollama.ChatRequests.Count().ShouldBe(4);
+        switchboard.Logs.All.ShouldContain("flaky:claude-x (cooling down)");
+    }
+
+    [Fact]
+    public async Task CountTokens_ForANonAnthropicTarget_IsCountedLocallyWithTheTokenizer()
+    {
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("\"routes\": {}"));
+        var text = string.Join(' ', Enumerable.Range(0, 2000).Select(i => $"word{i % 37}"));
+        var body = $$"""{"model":"ollama-local:qwen3:8b","messages":[{"role":"user","content":{{JsonSerializer.Serialize(text)}}}]}""";
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages/count_tokens", AnthropicWire.Json(body), Cancel);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var counted = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Cancel));
+        var tokens = counted.RootElement.GetProperty("input_tokens").GetInt32();
+        tokens.ShouldBe(TokenCounter.Count(JsonSerializer.Deserialize(body, AnthropicJson.Default.MessagesRequest)!));
+        tokens.ShouldNotBe(Encoding.UTF8.GetByteCount(body) / 4);
+        tokens.ShouldBeInRange(2000, 8000);
+        _ollama.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task CountTokens_ForAnAnthropicTarget_IsForwarded()
+    {
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("\"routes\": {}"));
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages/count_tokens",
+            AnthropicWire.Json("""{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"hi"}]}"""), Cancel);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        _anthropic.Requests.Single().Path.ShouldBe("/v1/messages/count_tokens");
+    }
+}

@@ -24,7 +24,8 @@ public sealed record RouteDecision(
 /// <item>the first matching rule in <c>rules</c>;</item>
 /// <item>the route of the first duty, in <c>dutyOrder</c>, that applies and has a route;</item>
 /// <item><c>modelMap</c> (globs, in order), then <c>smallModel</c>/<c>bigModel</c> for haiku / sonnet and opus names;</item>
-/// <item><c>routes.default</c>; else <c>defaultProvider</c> with the model unchanged.</item>
+/// <item><c>routes.default</c>; a non-Claude name listed under a provider's <c>models</c> goes to that provider; else
+/// <c>defaultProvider</c> with the model unchanged.</item>
 /// </list>
 /// </summary>
 public static class Router
@@ -65,8 +66,15 @@ public static class Router
         if (config.BigModel is { } big && (model.Contains("sonnet", StringComparison.OrdinalIgnoreCase) || model.Contains("opus", StringComparison.OrdinalIgnoreCase)))
             return Decision([big], "bigModel");
         if (config.Routes?.Default is { } fallback) return Decision(fallback.Targets, "duty:default");
+        if (ProviderListing(model, config) is { } owner) return Decision([$"{owner}:{model}"], "listed by " + owner);
         return new([ModelTargetParser.Resolve(model, config)], duty, "default provider", estimate, duties);
     }
+
+    /// <summary>A non-Claude model name goes to the provider whose configured <c>models</c> list it, when one does.</summary>
+    private static string? ProviderListing(string model, SwitchboardConfig config) =>
+        model.Contains("claude", StringComparison.OrdinalIgnoreCase) || config.Providers.TryGetValue(config.DefaultProvider, out var main) && main.Models?.Contains(model) == true
+            ? null
+            : config.Providers.FirstOrDefault(pair => pair.Value.Models?.Contains(model) == true).Key;
 
     /// <summary>A config target: <c>provider:model</c>, or <c>provider</c> alone to keep the requested model.</summary>
     public static ModelTarget Parse(string target, string requestedModel, SwitchboardConfig config)

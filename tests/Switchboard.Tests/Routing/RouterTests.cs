@@ -130,6 +130,19 @@ public sealed class RouterTests
     }
 
     [Fact]
+    public void Decide_NonClaudeNameListedByAProvider_GoesToThatProvider()
+    {
+        var config = Config();
+        config.Providers["openrouter"].Models = ["deepseek/deepseek-r1", "qwen/qwen3-coder"];
+
+        var decision = Decide(Request("qwen/qwen3-coder"), config);
+
+        decision.Targets.ShouldBe([new ModelTarget("openrouter", "qwen/qwen3-coder")]);
+        decision.Reason.ShouldBe("listed by openrouter");
+        Decide(Request("unlisted-model"), config).Targets.ShouldBe([new ModelTarget("anthropic", "unlisted-model")]);
+    }
+
+    [Fact]
     public void Decide_DutyWithoutARoute_DoesNotShadowTheNextDutyThatHasOne()
     {
         // webSearch comes first by default, but only background has a route here.

@@ -31,6 +31,15 @@ internal static class RoutingValidator
         if (config.SmallModel is { } small && TargetProblem(small, config) is { } smallProblem) add("$.smallModel", smallProblem);
         foreach (var duty in config.DutyOrder ?? [])
             if (!Duties.All.Contains(duty)) add("$.dutyOrder", UnknownDuty(duty));
+        var claudeCode = config.ClaudeCode;
+        if (claudeCode.Bridge is not (ClaudeCodeConfig.Conservative or ClaudeCodeConfig.Aggressive or ClaudeCodeConfig.Off))
+            add("$.claudeCode.bridge", $"'{claudeCode.Bridge}' is not a bridge mode; use conservative, aggressive or off");
+        foreach (var (slot, target) in new[] { ("opus", claudeCode.Slots?.Opus), ("sonnet", claudeCode.Slots?.Sonnet), ("haiku", claudeCode.Slots?.Haiku),
+                     ("custom", claudeCode.Slots?.Custom), ("internalClassifierModel", claudeCode.InternalClassifierModel) })
+            if (target is not null && TargetProblem(target, config) is { } slotProblem)
+                add(slot == "internalClassifierModel" ? "$.claudeCode.internalClassifierModel" : $"$.claudeCode.slots.{slot}", slotProblem);
+        if (config.SubagentModel is { } subagent && subagent.Contains(':') && TargetProblem(subagent, config) is { } subagentProblem)
+            add("$.subagentModel", subagentProblem);
         if (config.LongContextThreshold < 1) add("$.longContextThreshold", "must be at least 1 token");
         if (config.Retry.Attempts is < 0 or > 10) add("$.retry.attempts", "must be between 0 and 10");
         if (config.Retry.BackoffMs < 0 || config.Retry.MaxBackoffMs < config.Retry.BackoffMs)

@@ -49,6 +49,9 @@ public sealed record SwitchboardConfig
 
     public RetryConfig Retry { get; set; } = new();
 
+    /// <summary>How <c>switchboard code</c> sets up Claude Code: picker slots, discovery, bridging.</summary>
+    public ClaudeCodeConfig ClaudeCode { get; set; } = new();
+
     /// <summary>How long a translated stream may stay silent before a <c>ping</c> event is sent.</summary>
     public double PingIntervalSeconds { get; set; } = 10;
 }

@@ -14,8 +14,9 @@ public sealed class ProviderRegistry
         foreach (var factory in factories) _factories.Add(factory.Type, factory);
     }
 
-    public static ProviderRegistry CreateDefault(UpstreamClient upstream, ILoggerFactory? loggers = null) => new([
-        new Anthropic.AnthropicProviderFactory(upstream),
+    public static ProviderRegistry CreateDefault(
+        UpstreamClient upstream, ILoggerFactory? loggers = null, Anthropic.SubscriptionToken? subscription = null) => new([
+        new Anthropic.AnthropicProviderFactory(upstream, subscription),
         new Ollama.OllamaProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
         new Gemini.GeminiProviderFactory(upstream),
         new Bedrock.BedrockProviderFactory(upstream),

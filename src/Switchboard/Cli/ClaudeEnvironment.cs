@@ -8,13 +8,11 @@ internal static class ClaudeEnvironment
 {
     /// <summary>
     /// Variables to set: the router's URL; Claude Code's request-class hint headers, which duty routing reads; the
-    /// subagent model from config; the client key as written in config (<c>$VAR</c> references unexpanded).
+    /// client key as written in config (<c>$VAR</c> references unexpanded). <see cref="ClaudeCodeSetup"/> adds the rest.
     /// </summary>
-    public static IReadOnlyList<(string Name, string Value)> For(string url, SwitchboardConfig? config)
+    public static IReadOnlyList<(string Name, string Value)> For(string url, string? configuredApiKey)
     {
         var variables = new List<(string, string)> { ("ANTHROPIC_BASE_URL", url), ("CLAUDE_CODE_GATEWAY_HINT_HEADERS", "1") };
-        if (config?.SubagentModel is { Length: > 0 } subagentModel) variables.Add(("CLAUDE_CODE_SUBAGENT_MODEL", subagentModel));
-        var configuredApiKey = config?.ApiKey;
         if (!string.IsNullOrEmpty(configuredApiKey))
         {
             // Sent in its own header so Claude Code's own login (API key or subscription) keeps working.

@@ -19,6 +19,9 @@ public sealed record ServerOptions
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Where Claude Code keeps its login (<c>.credentials.json</c>), for discovery mode's token swap.</summary>
+    public string ClaudeConfigDirectory { get; init; } = Providers.Anthropic.SubscriptionToken.DefaultDirectory;
+
     /// <summary>Extra provider types, beside the built-in ones.</summary>
     public IReadOnlyList<Func<UpstreamClient, IProviderFactory>> ExtraProviders { get; init; } = [];
 

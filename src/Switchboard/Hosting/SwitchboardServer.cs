@@ -54,7 +54,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
             logging.AddFilter("Microsoft", LogLevel.Warning);
         });
         var upstream = new UpstreamClient();
-        var registry = new ProviderRegistry(ProviderRegistry.CreateDefault(upstream, loggerFactory).Factories
+        var subscription = new Providers.Anthropic.SubscriptionToken(options.ClaudeConfigDirectory, options.Time);
+        var registry = new ProviderRegistry(ProviderRegistry.CreateDefault(upstream, loggerFactory, subscription).Factories
             .Concat(options.ExtraProviders.Select(make => make(upstream))));
         var configStore = new ConfigStore(options.Home.ConfigFile, registry,
             loggerFactory.CreateLogger("Switchboard.Config"), options.ApplyOverrides);

@@ -9,7 +9,7 @@ public sealed class CliRunner(TempHome home)
     public static string Executable { get; } = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "switchboard.exe" : "switchboard");
 
     /// <summary>Where the .NET runtime lives, so the executable starts whatever PATH a test gives it.</summary>
-    private static readonly string DotnetRoot = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+    public static readonly string DotnetRoot = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
 
     public TempHome Home => home;
 

@@ -1,3 +1,4 @@
+using Switchboard.Anthropic;
 using Switchboard.Config;
 
 namespace Switchboard.Providers.Anthropic;
@@ -33,18 +34,33 @@ internal static class AnthropicHeaders
 
     public static void Apply(
         IReadOnlyList<KeyValuePair<string, string>> clientHeaders, HttpRequestMessage request, ProviderConfig config,
-        CredentialPolicy policy)
+        CredentialPolicy policy, SubscriptionToken? subscription = null)
     {
         var ownKey = EnvExpander.ExpandOrNull(config.ApiKey);
         var hasOwnKey = !string.IsNullOrEmpty(ownKey);
         var dropClientCredentials = hasOwnKey || policy == CredentialPolicy.OwnKeyAsBearer;
+        var swapped = false;
 
         foreach (var (name, value) in clientHeaders)
         {
             if (NotForwarded.Contains(name)) continue;
             if (dropClientCredentials && IsCredential(name)) continue;
+            if (name.Equals("authorization", StringComparison.OrdinalIgnoreCase) && SubscriptionToken.IsSentinel(value))
+            {
+                // Discovery mode with an API key instead of a subscription login: the key goes up, the sentinel nowhere.
+                if (subscription?.HasLogin != true && clientHeaders.Any(h => h.Key.Equals("x-api-key", StringComparison.OrdinalIgnoreCase)))
+                    continue;
+                // Discovery mode: the subscription's own token goes up in place of the sentinel.
+                var token = (subscription ?? throw new AnthropicErrorException(AnthropicError.Authentication(
+                    "Discovery mode's sentinel token reached a provider that cannot swap it for your subscription."))).AccessToken();
+                request.Headers.TryAddWithoutValidation("authorization", "Bearer " + token);
+                swapped = true;
+                continue;
+            }
             request.Headers.TryAddWithoutValidation(name, value);
         }
+        if (swapped && !(request.Headers.TryGetValues("anthropic-beta", out var betas) && betas.Any(b => b.Contains(SubscriptionToken.OAuthBeta, StringComparison.Ordinal))))
+            request.Headers.TryAddWithoutValidation("anthropic-beta", SubscriptionToken.OAuthBeta);
 
         if (hasOwnKey)
         {

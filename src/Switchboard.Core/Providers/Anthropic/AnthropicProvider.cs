@@ -13,7 +13,8 @@ namespace Switchboard.Providers.Anthropic;
 /// comes back as it arrives, errors included, because Claude Code matches on Anthropic's exact wording.
 /// </summary>
 internal sealed class AnthropicProvider(
-    string name, ProviderConfig config, UpstreamClient upstream, CredentialPolicy credentials = CredentialPolicy.ClientOrOwnKey) : IProvider, IModelLister
+    string name, ProviderConfig config, UpstreamClient upstream, CredentialPolicy credentials = CredentialPolicy.ClientOrOwnKey,
+    SubscriptionToken? subscription = null) : IProvider, IModelLister
 {
     public const string RelayBytes = "bytes";
     public const string RelayEvents = "events";
@@ -48,7 +49,7 @@ internal sealed class AnthropicProvider(
     {
         if (!AnthropicHeaders.HasCredential(clientHeaders, config, credentials)) return [];
         using var request = new HttpRequestMessage(HttpMethod.Get, BuildUri("/v1/models", "?limit=1000"));
-        AnthropicHeaders.Apply(clientHeaders, request, config, credentials);
+        AnthropicHeaders.Apply(clientHeaders, request, config, credentials, subscription);
         if (!request.Headers.Contains(AnthropicHeaders.Version)) request.Headers.Add(AnthropicHeaders.Version, AnthropicHeaders.DefaultVersion);
         using var response = await upstream.SendAsync(name, request, config.Timeout, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
@@ -67,7 +68,7 @@ internal sealed class AnthropicProvider(
             ? JsonSerializer.SerializeToUtf8Bytes(call.Request, AnthropicJson.Relaxed.MessagesRequest)
             : call.OriginalBody;
         request.Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = Json } };
-        AnthropicHeaders.Apply(call.ClientHeaders, request, config, credentials);
+        AnthropicHeaders.Apply(call.ClientHeaders, request, config, credentials, subscription);
 
         var response = await upstream.SendAsync(name, request, config.Timeout, cancellationToken).ConfigureAwait(false);
         try

@@ -3,7 +3,7 @@ using Switchboard.Config;
 namespace Switchboard.Providers.Anthropic;
 
 /// <summary><c>"type": "anthropic"</c>: api.anthropic.com or any server that speaks the Messages API.</summary>
-public sealed class AnthropicProviderFactory(UpstreamClient upstream) : IProviderFactory
+public sealed class AnthropicProviderFactory(UpstreamClient upstream, SubscriptionToken? subscription = null) : IProviderFactory
 {
     public const string DefaultBaseUrl = "https://api.anthropic.com";
 
@@ -15,6 +15,6 @@ public sealed class AnthropicProviderFactory(UpstreamClient upstream) : IProvide
             yield return ("relay", $"'{config.Relay}' is not a relay mode; use 'bytes' or 'events'");
     }
 
-    public IProvider Create(string name, ProviderConfig config) => new AnthropicProvider(name, config, upstream);
-
+    public IProvider Create(string name, ProviderConfig config) =>
+        new AnthropicProvider(name, config, upstream, CredentialPolicy.ClientOrOwnKey, subscription);
 }

@@ -14,7 +14,8 @@ internal static class ActivateCommand
             var home = SwitchboardHome.FromEnvironment();
             var daemon = new DaemonClient(home).Running();
             var url = daemon?.Url ?? ConfiguredUrl(home);
-            foreach (var (name, value) in ClaudeEnvironment.For(url, ClaudeEnvironment.Configured(home)))
+            var wiring = ClaudeCodeSetup.For(url, ClaudeEnvironment.Configured(home), [], ClaudeCodeSetup.TakeFlags(["--no-discovery"]));
+            foreach (var (name, value) in wiring.Variables)
                 Console.WriteLine($"export {name}={ShellQuote(value)}");
             if (daemon is null) Console.Error.WriteLine("# switchboard is not running yet: start it with `switchboard start`");
             return 0;

@@ -36,10 +36,17 @@ internal static class CodeCommand
         if (daemon is null) return exitCode;
         if (!daemon.WasRunning) console.MarkupLineInterpolated($"[grey]switchboard: router started on {daemon.Health.Url} (pid {daemon.Pid})[/]");
 
+        var flags = ClaudeCodeSetup.TakeFlags(claudeArgs);
+        var config = ClaudeEnvironment.Configured(home);
+        using var lookup = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var localModels = config is null ? [] : await ClaudeCodeSetup.LocalModelsAsync(config, lookup.Token);
+        var wiring = ClaudeCodeSetup.For(daemon.Health.Url, config, localModels, flags);
+        foreach (var line in wiring.Summary) console.MarkupLineInterpolated($"[grey]switchboard: {line}[/]");
+        foreach (var warning in wiring.Warnings) console.MarkupLineInterpolated($"[yellow]switchboard: {warning}[/]");
+
         var info = new ProcessStartInfo(claude) { UseShellExecute = false };
-        foreach (var arg in claudeArgs) info.ArgumentList.Add(arg);
-        foreach (var (name, value) in ClaudeEnvironment.For(daemon.Health.Url, ClaudeEnvironment.Configured(home)))
-            info.Environment[name] = EnvExpander.Expand(value);
+        foreach (var arg in flags.ClaudeArgs) info.ArgumentList.Add(arg);
+        foreach (var (name, value) in wiring.Variables) info.Environment[name] = EnvExpander.Expand(value);
 
         // Ctrl+C belongs to Claude Code (the terminal sends it to both of us); we wait for it to finish.
         Console.CancelKeyPress += (_, e) => e.Cancel = true;

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Switchboard.Anthropic;
+
+namespace Switchboard.Providers.Anthropic;
+
+/// <summary>
+/// Discovery mode's credential swap (seed 000). Claude Code runs with a sentinel bearer token so that it asks the
+/// router for its model list; on Anthropic-bound requests the sentinel is replaced by the subscription's live OAuth
+/// token, read on every request from Claude Code's own <c>.credentials.json</c> (in <c>$CLAUDE_CONFIG_DIR</c>, else
+/// <c>~/.claude</c>), so a token Claude Code rotated is picked up at once. Neither ever reaches another provider: only
+/// the Anthropic pass-through forwards client credentials at all.
+/// </summary>
+public sealed class SubscriptionToken(string claudeConfigDirectory, TimeProvider time)
+{
+    public const string Sentinel = "switchboard-discovery-sentinel";
+    public const string OAuthBeta = "oauth-2025-04-20";
+
+    private (DateTime Written, long Length, Credentials Value)? _cached;
+
+    public static string DefaultDirectory =>
+        Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claude");
+
+    public string File => Path.Combine(claudeConfigDirectory, ".credentials.json");
+
+    /// <summary>Whether Claude Code's login file exists at all (an API-key user has none).</summary>
+    public bool HasLogin => System.IO.File.Exists(File);
+
+    public static bool IsSentinel(string authorization) =>
+        authorization.Equals("Bearer " + Sentinel, StringComparison.Ordinal);
+
+    /// <summary>The live access token; a clear 401 when there is none or it has expired.</summary>
+    public string AccessToken()
+    {
+        var file = new FileInfo(File);
+        if (!file.Exists)
+            throw Refused($"Discovery mode uses your Claude subscription, but {File} does not exist. Run `claude` once and log in, " +
+                          "or start with `switchboard code --no-discovery`.");
+        var credentials = _cached is { } cached && cached.Written == file.LastWriteTimeUtc && cached.Length == file.Length
+            ? cached.Value
+            : Load(file);
+        var oauth = credentials.ClaudeAiOauth;
+        if (oauth?.AccessToken is not { Length: > 0 } token)
+            throw Refused($"{File} holds no subscription login (claudeAiOauth.accessToken). Run `claude` and log in with your subscription.");
+        if (oauth.ExpiresAt is { } expiresAt && DateTimeOffset.FromUnixTimeMilliseconds(expiresAt) <= time.GetUtcNow())
+            throw Refused($"Your Claude subscription token expired at {DateTimeOffset.FromUnixTimeMilliseconds(expiresAt):u}. " +
+                          "Run `claude` once (it refreshes the token), then try again.");
+        return token;
+    }
+
+    private Credentials Load(FileInfo file)
+    {
+        try
+        {
+            var value = JsonSerializer.Deserialize(System.IO.File.ReadAllBytes(file.FullName), SubscriptionJson.Default.Credentials) ?? new Credentials();
+            _cached = (file.LastWriteTimeUtc, file.Length, value);
+            return value;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException)
+        {
+            throw Refused($"{File} could not be read ({ex.Message}). Run `claude` and log in again.");
+        }
+    }
+
+    private static AnthropicErrorException Refused(string message) => new(AnthropicError.Authentication(message));
+}
+
+internal sealed class Credentials
+{
+    public OAuthCredentials? ClaudeAiOauth { get; set; }
+}
+
+internal sealed class OAuthCredentials
+{
+    public string? AccessToken { get; set; }
+
+    /// <summary>Milliseconds since the epoch.</summary>
+    public long? ExpiresAt { get; set; }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(Credentials))]
+internal sealed partial class SubscriptionJson : JsonSerializerContext;

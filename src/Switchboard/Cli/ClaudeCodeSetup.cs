@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Config;
+using Switchboard.Providers;
+using Switchboard.Routing;
+
+namespace Switchboard.Cli;
+
+/// <summary>
+/// What <c>switchboard code</c> tells Claude Code beyond the router's address (seed 000): which models stand behind
+/// the picker's slots (explicit <c>claudeCode.slots</c>, else bridged from the local Ollama models), the subagent
+/// model, and, in discovery mode, the sentinel token that makes Claude Code list every routed model in <c>/model</c>.
+/// </summary>
+internal static class ClaudeCodeSetup
+{
+    /// <summary>
+    /// Claude Code sends this as its bearer token in discovery mode; the router swaps it for the live subscription
+    /// token on Anthropic-bound requests and it reaches no other provider.
+    /// </summary>
+    public const string DiscoverySentinel = Providers.Anthropic.SubscriptionToken.Sentinel;
+
+    public sealed record Wiring(IReadOnlyList<(string Name, string Value)> Variables, IReadOnlyList<string> Summary, IReadOnlyList<string> Warnings);
+
+    /// <summary>Switchboard's own flags among <c>code</c>'s arguments; the rest go to Claude Code.</summary>
+    public sealed record Flags(bool? Discovery, string? Bridge, string[] ClaudeArgs);
+
+    public static Flags TakeFlags(string[] args)
+    {
+        bool? discovery = null;
+        string? bridge = null;
+        var rest = new List<string>();
+        foreach (var arg in args)
+        {
+            if (arg == "--no-discovery") discovery = false;
+            else if (arg == "--discovery") discovery = true;
+            else if (arg.StartsWith("--bridge=", StringComparison.Ordinal)) bridge = arg["--bridge=".Length..];
+            else rest.Add(arg);
+        }
+        return new Flags(discovery, bridge, [.. rest]);
+    }
+
+    public static Wiring For(string url, SwitchboardConfig? config, IReadOnlyList<ModelTarget> localModels, Flags flags)
+    {
+        var variables = new List<(string, string)>(ClaudeEnvironment.For(url, config?.ApiKey));
+        var summary = new List<string> { $"router       {url}" };
+        var warnings = new List<string>();
+        if (config is null) return new Wiring(variables, summary, warnings);
+
+        var claudeCode = config.ClaudeCode;
+        var bridge = flags.Bridge ?? claudeCode.Bridge;
+        var slots = claudeCode.Slots ?? new SlotBindings();
+        string? Bridged(int index) => bridge != ClaudeCodeConfig.Off && index < localModels.Count ? localModels[index].ToString() : null;
+        var custom = slots.Custom ?? Bridged(0);
+        var sonnet = slots.Sonnet ?? (bridge == ClaudeCodeConfig.Aggressive ? Bridged(1) : null);
+        var opus = slots.Opus ?? (bridge == ClaudeCodeConfig.Aggressive ? Bridged(2) : null);
+        // Never bridged: Claude Code's background classifier, titles and summaries run on the Haiku slot.
+        var haiku = slots.Haiku ?? claudeCode.InternalClassifierModel;
+
+        void Slot(string label, string prefix, string? target)
+        {
+            if (target is null) return;
+            var parsed = Router.Parse(target, target, config);
+            variables.Add((prefix, target));
+            variables.Add((prefix + "_NAME", $"{parsed.Model} ({parsed.Provider}, {label[..label.IndexOf(' ')]} slot)"));
+            variables.Add((prefix + "_DESCRIPTION", $"{parsed.Provider} via Switchboard"));
+            summary.Add($"{label,-12} {target}");
+        }
+        Slot("Custom slot", "ANTHROPIC_CUSTOM_MODEL_OPTION", custom);
+        Slot("Sonnet slot", "ANTHROPIC_DEFAULT_SONNET_MODEL", sonnet);
+        Slot("Opus slot", "ANTHROPIC_DEFAULT_OPUS_MODEL", opus);
+        Slot("Haiku slot", "ANTHROPIC_DEFAULT_HAIKU_MODEL", haiku);
+        summary.Add($"bridge       {bridge}{(localModels.Count == 0 ? " (no local models found)" : $" ({localModels.Count} local model(s))")}");
+
+        if (config.SubagentModel is { Length: > 0 } subagent)
+        {
+            var target = Router.Parse(subagent, subagent, config);
+            var isLocal = config.Providers.TryGetValue(target.Provider, out var provider) && provider.Type == "ollama";
+            if (isLocal && localModels.Count > 0 && !localModels.Contains(target))
+                warnings.Add($"subagent model {subagent} is not installed; subagents use Claude Code's default (run `ollama pull {target.Model}`)");
+            else
+            {
+                variables.Add(("CLAUDE_CODE_SUBAGENT_MODEL", subagent));
+                summary.Add($"subagents    {subagent}");
+            }
+        }
+
+        if (flags.Discovery ?? claudeCode.Discovery)
+        {
+            variables.Add(("ANTHROPIC_AUTH_TOKEN", DiscoverySentinel));
+            variables.Add(("CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY", "1"));
+            summary.Add("discovery    on: every routed model in /model; your subscription pays for Anthropic-bound traffic");
+            summary.Add("             (Remote Control, /schedule, claude.ai MCP connectors are off this session; --no-discovery keeps them)");
+            if (!new Providers.Anthropic.SubscriptionToken(Providers.Anthropic.SubscriptionToken.DefaultDirectory, TimeProvider.System).HasLogin &&
+                string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY")))
+                warnings.Add("discovery needs your Claude login (~/.claude/.credentials.json) or ANTHROPIC_API_KEY for Anthropic-bound requests; run `claude` once to log in");
+        }
+        else summary.Add("discovery    off: Claude Code's own login; slots only");
+
+        return new Wiring(variables, summary, warnings);
+    }
+
+    /// <summary>Installed models of the local (loopback) Ollama providers, in config order; none when Ollama is down.</summary>
+    public static async Task<IReadOnlyList<ModelTarget>> LocalModelsAsync(SwitchboardConfig config, CancellationToken cancellationToken)
+    {
+        using var upstream = new UpstreamClient();
+        using var snapshot = new ConfigSnapshot(config, ProviderRegistry.CreateDefault(upstream, NullLoggerFactory.Instance), version: 1);
+        var models = new List<ModelTarget>();
+        foreach (var (name, provider) in config.Providers)
+        {
+            if (provider.Type != "ollama" || !IsLoopback(provider.BaseUrl) || snapshot.Providers[name] is not IModelLister lister) continue;
+            try
+            {
+                models.AddRange((await lister.ListModelsAsync([], cancellationToken)).Select(model => new ModelTarget(name, model.Id)));
+            }
+            catch (Exception ex) when (ex is Anthropic.AnthropicErrorException or HttpRequestException or OperationCanceledException)
+            {
+                // Not running: nothing to bridge.
+            }
+        }
+        return models;
+    }
+
+    private static bool IsLoopback(string? baseUrl) =>
+        baseUrl is null || Uri.TryCreate(EnvExpander.Expand(baseUrl), UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost");
+}

@@ -23,6 +23,9 @@ public static class CliApp
             InitCommand.Create(),
             ListCommand.Create(),
             RouteCommand.Create(),
+            ModelSettingCommand.Subagent.Create(),
+            ModelSettingCommand.InternalClassifier.Create(),
+            ServiceCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -26,6 +26,8 @@ public static class CliApp
             ModelSettingCommand.Subagent.Create(),
             ModelSettingCommand.InternalClassifier.Create(),
             ServiceCommand.Create(),
+            ImportCommand.Create(),
+            PresetCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -28,6 +28,7 @@ public static class CliApp
             ServiceCommand.Create(),
             ImportCommand.Create(),
             PresetCommand.Create(),
+            StatuslineCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

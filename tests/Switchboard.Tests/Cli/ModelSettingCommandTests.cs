@@ -85,4 +85,20 @@ public sealed class ModelSettingCommandTests : IAsyncLifetime
         result.Stdout.ShouldContain("'99' is not on the menu");
         File.ReadAllText(_home.Home.ConfigFile).ShouldBe(before);
     }
+
+    [Fact]
+    public async Task Status_ShowsConfiguredAndSessionValues()
+    {
+        await _cli.RunAsync("model-subagent", "1");
+
+        var outside = await _cli.RunAsync("status");
+        outside.Stdout.ShouldMatch(@"subagentModel\s+│ ollama-local:qwen3:8b\s+│ \(next `switchboard code`\)");
+
+        var inside = await _cli.RunAsync(["status"], environment: new Dictionary<string, string>
+        {
+            ["ANTHROPIC_BASE_URL"] = "http://127.0.0.1:1", ["CLAUDE_CODE_SUBAGENT_MODEL"] = "claude-haiku-4-5",
+        });
+        inside.Stdout.ShouldContain("active in this Claude Code session");
+        inside.Stdout.ShouldMatch(@"subagentModel\s+│ ollama-local:qwen3:8b\s+│ claude-haiku-4-5");
+    }
 }

@@ -23,6 +23,12 @@ public static class CliApp
             InitCommand.Create(),
             ListCommand.Create(),
             RouteCommand.Create(),
+            ModelSettingCommand.Subagent.Create(),
+            ModelSettingCommand.InternalClassifier.Create(),
+            ServiceCommand.Create(),
+            ImportCommand.Create(),
+            PresetCommand.Create(),
+            StatuslineCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

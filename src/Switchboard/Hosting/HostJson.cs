@@ -8,6 +8,7 @@ namespace Switchboard.Hosting;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(ServerInfo))]
+[JsonSerializable(typeof(StatuslineReply))]
 public sealed partial class HostJson : JsonSerializerContext;
 
 public sealed record ServerInfo(string Name, string Version);

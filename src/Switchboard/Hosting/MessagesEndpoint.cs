@@ -13,7 +13,8 @@ namespace Switchboard.Hosting;
 /// <c>POST /v1/messages</c> and <c>POST /v1/messages/count_tokens</c>: read and check the request, pick the target,
 /// hand it to the provider and write the reply. Every failure leaves as an Anthropic error.
 /// </summary>
-internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter replies, TargetSender sender, ILogger logger)
+internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter replies, TargetSender sender, ILogger logger,
+    SessionActivity sessions)
 {
     /// <summary>Anthropic's own request size limit.</summary>
     public const long MaxBodyBytes = 32 * 1024 * 1024;
@@ -56,6 +57,7 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
 
             var sent = await sender.SendAsync(decision, call, snapshot, countTokens, context.RequestAborted);
             target = sent.Target.ToString();
+            if (!countTokens) sessions.Record(request, decision.Duty, target, decision.EstimatedTokens);
             using var reply = sent.Reply;
             var pingInterval = TimeSpan.FromSeconds(snapshot.Config.PingIntervalSeconds);
             await replies.WriteAsync(context, reply, clientStreams, pingInterval);

@@ -16,6 +16,9 @@ public sealed record ServerOptions
     /// <summary>Write the pid file once listening, remove it on exit (the daemon does; tests do not).</summary>
     public bool WritePidFile { get; init; }
 
+    /// <summary>Config changes for this run only (<c>--default-model</c> and friends).</summary>
+    public RunOverrides Overrides { get; init; } = RunOverrides.None;
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -28,7 +31,7 @@ public sealed record ServerOptions
     /// <summary>Where log lines go; the console when null.</summary>
     public ILoggerProvider? LoggerProvider { get; init; }
 
-    public SwitchboardConfig ApplyOverrides(SwitchboardConfig config) => config with
+    public SwitchboardConfig ApplyOverrides(SwitchboardConfig config) => Overrides.Apply(config) with
     {
         Port = Port ?? config.Port,
         Host = Host ?? config.Host,

@@ -85,7 +85,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
     {
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
         var sender = new TargetSender(new TargetHealth(_options.Time), _options.Time, logger);
-        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), sender, logger);
+        var sessions = new SessionActivity();
+        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), sender, logger, sessions);
         var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger);
 
         // Any empty error answer (405, a route that does not exist) still leaves in Anthropic's error shape.
@@ -103,6 +104,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         _app.MapGet("/v1/models", info.ModelsAsync);
         _app.MapMethods("/api/hello", ["GET", "HEAD"], info.HelloAsync);
         _app.MapGet("/health", info.HealthAsync);
+        _app.MapGet("/api/statusline", sessions.HandleAsync);
         _app.MapGet("/", info.RootAsync);
     }
 

@@ -19,10 +19,17 @@ internal static class CodeCommand
         return new Command("code", "Start the router if needed and run Claude Code through it.") { passThrough };
     }
 
-    public static async Task<int> RunAsync(string[] claudeArgs)
+    public static async Task<int> RunAsync(string[] args)
     {
         var home = SwitchboardHome.FromEnvironment();
         var console = CliConsole.Error;
+        var parsed = CodeArguments.Parse(args, out var argumentError);
+        if (argumentError is not null)
+        {
+            console.MarkupLineInterpolated($"[red]switchboard: {argumentError}[/]");
+            return 2;
+        }
+        var claudeArgs = parsed.ClaudeArgs;
 
         var claude = FindOnPath(OperatingSystem.IsWindows() ? ["claude.exe", "claude.cmd"] : ["claude"]);
         if (claude is null)
@@ -32,30 +39,38 @@ internal static class CodeCommand
             return ClaudeNotFound;
         }
 
-        var (daemon, exitCode) = await DaemonLauncher.EnsureRunningAsync(home, port: null, console, CancellationToken.None);
-        if (daemon is null) return exitCode;
-        if (!daemon.WasRunning) console.MarkupLineInterpolated($"[grey]switchboard: router started on {daemon.Health.Url} (pid {daemon.Pid})[/]");
+        // The shared daemon, or (when options change the config for this run) a router of its own.
+        var (router, exitCode) = await CodeRouter.StartAsync(home, parsed.Run, console);
+        if (router is null) return exitCode;
+        await using var _ = router;
+        var headless = parsed.NonInteractive || router.Config?.ClaudeCode.NonInteractive == true;
 
-        var flags = ClaudeCodeSetup.TakeFlags(claudeArgs);
-        var config = ClaudeEnvironment.Configured(home);
+        var flags = ClaudeCodeSetup.TakeFlags([.. claudeArgs]);
+        var config = router.Config ?? ClaudeEnvironment.Configured(home);
         using var lookup = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var localModels = config is null ? [] : await ClaudeCodeSetup.LocalModelsAsync(config, lookup.Token);
-        var wiring = ClaudeCodeSetup.For(daemon.Health.Url, config, localModels, flags);
+        var wiring = ClaudeCodeSetup.For(router.Url, config, localModels, flags);
         foreach (var line in wiring.Summary) console.MarkupLineInterpolated($"[grey]switchboard: {line}[/]");
         foreach (var warning in wiring.Warnings) console.MarkupLineInterpolated($"[yellow]switchboard: {warning}[/]");
 
         var info = new ProcessStartInfo(claude) { UseShellExecute = false };
         foreach (var arg in flags.ClaudeArgs) info.ArgumentList.Add(arg);
         foreach (var (name, value) in wiring.Variables) info.Environment[name] = EnvExpander.Expand(value);
+        if (headless)
+        {
+            foreach (var (name, value) in HeadlessEnvironment.Variables) info.Environment[name] = value;
+            info.RedirectStandardInput = HeadlessEnvironment.ShouldCloseStdin;
+        }
 
         // Ctrl+C belongs to Claude Code (the terminal sends it to both of us); we wait for it to finish.
         Console.CancelKeyPress += (_, e) => e.Cancel = true;
         using var process = Process.Start(info)!;
+        if (info.RedirectStandardInput) process.StandardInput.Close();
         await process.WaitForExitAsync();
         return process.ExitCode;
     }
 
-    private static string? FindOnPath(IEnumerable<string> names)
+    internal static string? FindOnPath(IEnumerable<string> names)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var folder in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))

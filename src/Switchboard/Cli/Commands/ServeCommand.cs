@@ -10,26 +10,40 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var port = new Option<int?>("--port") { Description = "Port for this run (the config's port otherwise)." };
         var host = new Option<string?>("--host") { Description = "Address to bind for this run." };
-        var verbose = new Option<bool>("--verbose") { Description = "Log debug detail." };
         var daemon = new Option<bool>("--daemon") { Description = "Run as the background daemon (used by start).", Hidden = true };
         var logFile = new Option<string?>("--log-file") { Description = "Append the log to this file.", Hidden = true };
-        var command = new Command("serve", "Run the router in the foreground.") { port, host, verbose, daemon, logFile };
+        var command = new Command("serve", "Run the router in the foreground; options change the config for this run only.") { host, daemon, logFile };
+        foreach (var option in RunOptions.All) command.Options.Add(option);
         command.SetAction(async (result, cancellationToken) =>
         {
             if (result.GetValue(logFile) is { } path) LogToFile(path);
+            var run = RunOptions.Read(result, out var error);
+            var home = SwitchboardHome.FromEnvironment();
+            if (error is not null || (run.ChangesConfig && run.Check(home) is { Count: > 0 } problems && Report(problems)))
+            {
+                if (error is not null) await Console.Error.WriteLineAsync($"switchboard: {error}");
+                return 2;
+            }
             var options = new ServerOptions
             {
-                Home = SwitchboardHome.FromEnvironment(),
-                Port = result.GetValue(port),
+                Home = home,
+                Port = run.Port,
                 Host = result.GetValue(host),
-                LogLevel = result.GetValue(verbose) ? LogLevel.Debug : LogLevel.Information,
+                Overrides = run.Overrides,
+                LogLevel = run.Verbose ? LogLevel.Debug : LogLevel.Information,
                 WritePidFile = result.GetValue(daemon),
             };
             return await RunAsync(options, cancellationToken);
         });
         return command;
+    }
+
+    private static bool Report(IReadOnlyList<ConfigError> problems)
+    {
+        Console.Error.WriteLine("switchboard: with this run's options the config would not serve:");
+        foreach (var problem in problems) Console.Error.WriteLine("  " + problem);
+        return true;
     }
 
     /// <summary>Points the console (and so the log) at a file, before anything is written.</summary>

@@ -25,6 +25,7 @@ internal static class StatusCommand
             console.MarkupLineInterpolated($"[green]running[/]  pid {running.Pid}  {health.Url}  version {health.Version}  up {TimeSpan.FromSeconds(health.UptimeSeconds)}");
             ShowConfig(console, health.Config.File, health.Config.Problems);
             ShowProviders(console, health.Providers.Select(p => (p.Name, p.Type, p.BaseUrl)));
+            ClaudeCodeSettingsTable.Write(console, ClaudeEnvironment.Configured(home), Environment.GetEnvironmentVariable);
             return 0;
         }
 
@@ -34,6 +35,7 @@ internal static class StatusCommand
             : (null, [new ConfigError(home.ConfigFile, "$", "no config file yet; `switchboard init` writes the defaults")]);
         ShowConfig(console, home.ConfigFile, problems.Select(p => p.ToString()).ToList());
         if (config is not null) ShowProviders(console, config.Providers.Select(p => (p.Key, p.Value.Type, p.Value.BaseUrl)));
+        ClaudeCodeSettingsTable.Write(console, config, Environment.GetEnvironmentVariable);
         return NotRunning;
     }
 

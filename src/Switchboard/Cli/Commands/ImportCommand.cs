@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Switchboard.Cli.Editing;
+using Switchboard.Cli.Import;
+using Switchboard.Config;
+
+namespace Switchboard.Cli.Commands;
+
+/// <summary>
+/// <c>switchboard import ccr [PATH]</c>: merges a claude-code-router config into ours (its providers added or
+/// replaced by name, its Router into <c>routes</c>), checked before it is written, and lists what did not carry over.
+/// </summary>
+internal static class ImportCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string?>("path") { Description = "The CCR config (default: ~/.claude-code-router/config.json).", Arity = ArgumentArity.ZeroOrOne };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the result without writing it." };
+        var ccr = new Command("ccr", "Convert a claude-code-router config (Providers, Router, transformers) into this one.") { path, dryRun };
+        ccr.SetAction(result => RunCcr(SwitchboardHome.FromEnvironment(), result.GetValue(path), result.GetValue(dryRun), CliConsole.Out));
+        return new Command("import", "Bring settings over from another router.") { ccr };
+    }
+
+    public static int RunCcr(SwitchboardHome home, string? path, bool dryRun, IAnsiConsole console)
+    {
+        path ??= Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claude-code-router", "config.json");
+        if (!File.Exists(path))
+        {
+            console.MarkupLineInterpolated($"[red]switchboard: {path} does not exist.[/] Name the CCR config: switchboard import ccr PATH");
+            return 2;
+        }
+        ConfigEditor editor;
+        CcrConfigConverter.Result converted;
+        try
+        {
+            converted = CcrConfigConverter.Convert(ConfigEditor.ParseObject(File.ReadAllText(path), path));
+            editor = ConfigEditor.Open(home);
+        }
+        catch (ConfigException ex)
+        {
+            console.WriteLine($"switchboard: {ex.Message}");
+            return 2;
+        }
+
+        var providers = editor.Object("providers");
+        foreach (var (name, provider) in converted.Providers)
+        {
+            console.MarkupLineInterpolated($"provider [bold]{name}[/] ({provider!["type"]}){(providers.ContainsKey(name) ? " replaces the one of that name" : "")}");
+            providers[name] = provider!.DeepClone();
+        }
+        var routes = editor.Object("routes");
+        foreach (var (duty, target) in converted.Routes)
+        {
+            console.MarkupLineInterpolated($"route    [bold]{duty}[/] → {target}");
+            routes[duty] = target!.DeepClone();
+        }
+        foreach (var (key, value) in converted.Settings)
+        {
+            if (value is JsonObject section)
+                foreach (var (inner, innerValue) in section) editor.Object(key)[inner] = innerValue!.DeepClone();
+            else editor.Root[key] = value!.DeepClone();
+            console.MarkupLineInterpolated($"setting  [bold]{key}[/] = {value!.ToJsonString()}");
+        }
+        if (converted.NotCarried.Count > 0)
+        {
+            console.MarkupLine("[yellow]not carried over:[/]");
+            foreach (var item in converted.NotCarried) console.MarkupLineInterpolated($"  - {item}");
+        }
+
+        if (dryRun)
+        {
+            console.WriteLine(ConfigEditor.Serialize(editor.Root));
+            console.MarkupLine("[grey](--dry-run: nothing written)[/]");
+            return 0;
+        }
+        var errors = editor.Save();
+        if (errors.Count > 0)
+        {
+            console.MarkupLine("[red]switchboard: not written; the merged config would not load:[/]");
+            foreach (var error in errors) console.WriteLine("  " + error);
+            return 2;
+        }
+        console.MarkupLineInterpolated($"[green]imported[/] {path} into {home.ConfigFile}");
+        if (editor.HadComments) console.MarkupLine("[yellow]note: the comments in config.json were not kept.[/]");
+        return 0;
+    }
+}

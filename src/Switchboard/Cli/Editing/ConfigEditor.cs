@@ -1,0 +1,128 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Switchboard.Config;
+
+namespace Switchboard.Cli.Editing;
+
+/// <summary>
+/// Changes <c>config.json</c> the way a careful person would: edits the JSON as written (so <c>$VAR</c> references,
+/// key order and keys left at their defaults stay as they are), writes a temp file in the same folder, checks it with
+/// <see cref="ConfigLoader"/>, and only then moves it over the old file. A config that would not load is never
+/// written. Comments are the one loss: JSON has no place to keep them, and <see cref="HadComments"/> says so.
+/// </summary>
+internal sealed class ConfigEditor
+{
+    private static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    private ConfigEditor(SwitchboardHome home, JsonObject root, bool hadComments)
+    {
+        Home = home;
+        Root = root;
+        HadComments = hadComments;
+    }
+
+    public SwitchboardHome Home { get; }
+    public JsonObject Root { get; }
+
+    /// <summary>The file had comments, which saving drops.</summary>
+    public bool HadComments { get; }
+
+    /// <summary>Opens the config (writing the defaults first when there is none). Throws <see cref="ConfigException"/> on broken JSON.</summary>
+    public static ConfigEditor Open(SwitchboardHome home)
+    {
+        ConfigFile.CreateIfMissing(home);
+        var text = File.ReadAllText(home.ConfigFile);
+        return new ConfigEditor(home, ParseObject(text, home.ConfigFile), HasComments(text));
+    }
+
+    public static JsonObject ParseObject(string text, string file)
+    {
+        try
+        {
+            return JsonNode.Parse(text, documentOptions: ReadOptions) as JsonObject
+                ?? throw new ConfigException([new ConfigError(file, "$", "the file must hold a JSON object")]);
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException([new ConfigError(file, ex.Path ?? "$", $"not valid JSON: {ex.Message}")]);
+        }
+    }
+
+    /// <summary>The object at <paramref name="path"/>, created (empty) along the way when missing.</summary>
+    public JsonObject Object(params string[] path)
+    {
+        var node = Root;
+        foreach (var key in path)
+        {
+            if (node[key] is not JsonObject child)
+            {
+                child = new JsonObject();
+                node[key] = child;
+            }
+            node = child;
+        }
+        return node;
+    }
+
+    /// <summary>Sets a string at the path, or removes the key when <paramref name="value"/> is null.</summary>
+    public void Set(string[] path, string? value)
+    {
+        var parent = Object(path[..^1]);
+        if (value is null) parent.Remove(path[^1]);
+        else parent[path[^1]] = value;
+    }
+
+    public string? Get(params string[] path)
+    {
+        JsonNode? node = Root;
+        foreach (var key in path) node = (node as JsonObject)?[key];
+        return node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    }
+
+    /// <summary>Validates and writes; returns the problems instead when the result would not load (nothing is written).</summary>
+    public IReadOnlyList<ConfigError> Save() => WriteChecked(Home, Serialize(Root));
+
+    public static string Serialize(JsonNode node)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            node.WriteTo(writer);
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    /// <summary>Writes <paramref name="text"/> as the config after checking it loads; atomic (temp file, then move).</summary>
+    public static IReadOnlyList<ConfigError> WriteChecked(SwitchboardHome home, string text)
+    {
+        Directory.CreateDirectory(home.Folder);
+        var temp = Path.Combine(home.Folder, $".config.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(temp, text);
+            var (_, errors) = ConfigLoader.TryLoad(temp, CliProviders.Registry);
+            if (errors.Count > 0)
+                return errors.Select(error => error with { File = home.ConfigFile }).ToList();
+            File.Move(temp, home.ConfigFile, overwrite: true);
+            return [];
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private static bool HasComments(string text)
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text),
+            new JsonReaderOptions { CommentHandling = JsonCommentHandling.Allow, AllowTrailingCommas = true });
+        try
+        {
+            while (reader.Read())
+                if (reader.TokenType == JsonTokenType.Comment) return true;
+        }
+        catch (JsonException)
+        {
+        }
+        return false;
+    }
+}

@@ -1,0 +1,104 @@
+using Shouldly;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Cli;
+
+/// <summary><c>model-subagent</c> and <c>internal-classifier</c>: numbered menus of installed and Anthropic models, written to config.</summary>
+public sealed class ModelSettingCommandTests : IAsyncLifetime
+{
+    private readonly TempHome _home = new();
+    private readonly CliRunner _cli;
+    private ScriptedOllama _ollama = null!;
+
+    public ModelSettingCommandTests() => _cli = new CliRunner(_home);
+
+    public async ValueTask InitializeAsync()
+    {
+        _ollama = await ScriptedOllama.StartAsync();
+        _home.WriteConfig($$"""
+            {
+              "providers": {
+                "anthropic": { "type": "anthropic" },
+                "ollama-local": { "type": "ollama", "baseUrl": "{{_ollama.BaseUrl}}" },
+                "cloud": { "type": "openai", "baseUrl": "https://example.test/v1", "apiKey": "$CLOUD_KEY", "models": ["big-model"] }
+              }
+            }
+            """);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _ollama.DisposeAsync();
+        _home.Dispose();
+    }
+
+    [Fact]
+    public async Task ModelSubagent_NoArgument_ShowsSettingAndNumberedMenu()
+    {
+        var result = await _cli.RunAsync("model-subagent");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Stdout.ShouldContain("configured: default");
+        result.Stdout.ShouldContain("  0  default: Claude Code's own choice");
+        result.Stdout.ShouldContain("  1  ollama-local:qwen3:8b  (installed in ollama-local)");
+        result.Stdout.ShouldContain("  2  ollama-local:llama3.2:3b");
+        result.Stdout.ShouldContain("  4  cloud:big-model  (configured in cloud)");
+        result.Stdout.ShouldContain("  5  claude-haiku-4-5  (Anthropic)");
+    }
+
+    [Fact]
+    public async Task ModelSubagent_Number_WritesSubagentModelKeepingVariables_AndDefaultRemovesIt()
+    {
+        var result = await _cli.RunAsync("model-subagent", "2");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Stdout.ShouldContain("subagentModel = ollama-local:llama3.2:3b");
+        result.Stdout.ShouldContain("next switchboard code");
+        var written = File.ReadAllText(_home.Home.ConfigFile);
+        written.ShouldContain("\"subagentModel\": \"ollama-local:llama3.2:3b\"");
+        written.ShouldContain("\"apiKey\": \"$CLOUD_KEY\"");
+        (await _cli.RunAsync("model-subagent")).Stdout.ShouldContain("configured: ollama-local:llama3.2:3b");
+
+        var reset = await _cli.RunAsync("model-subagent", "default");
+        reset.ExitCode.ShouldBe(0, reset.ToString());
+        File.ReadAllText(_home.Home.ConfigFile).ShouldNotContain("subagentModel");
+    }
+
+    [Fact]
+    public async Task InternalClassifier_Number_WritesClaudeCodeInternalClassifierModel()
+    {
+        var result = await _cli.RunAsync("internal-classifier", "1");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        File.ReadAllText(_home.Home.ConfigFile).ShouldContain("\"internalClassifierModel\": \"ollama-local:qwen3:8b\"");
+        (await _cli.RunAsync("internal-classifier")).Stdout.ShouldContain("configured: ollama-local:qwen3:8b");
+    }
+
+    [Fact]
+    public async Task ModelSubagent_NumberOffTheMenu_FailsAndWritesNothing()
+    {
+        var before = File.ReadAllText(_home.Home.ConfigFile);
+
+        var result = await _cli.RunAsync("model-subagent", "99");
+
+        result.ExitCode.ShouldBe(2);
+        result.Stdout.ShouldContain("'99' is not on the menu");
+        File.ReadAllText(_home.Home.ConfigFile).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Status_ShowsConfiguredAndSessionValues()
+    {
+        await _cli.RunAsync("model-subagent", "1");
+
+        var outside = await _cli.RunAsync("status");
+        outside.Stdout.ShouldMatch(@"subagentModel\s+│ ollama-local:qwen3:8b\s+│ \(next `switchboard code`\)");
+
+        var inside = await _cli.RunAsync(["status"], environment: new Dictionary<string, string>
+        {
+            ["ANTHROPIC_BASE_URL"] = "http://127.0.0.1:1", ["CLAUDE_CODE_SUBAGENT_MODEL"] = "claude-haiku-4-5",
+        });
+        inside.Stdout.ShouldContain("active in this Claude Code session");
+        inside.Stdout.ShouldMatch(@"subagentModel\s+│ ollama-local:qwen3:8b\s+│ claude-haiku-4-5");
+    }
+}

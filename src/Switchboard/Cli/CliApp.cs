@@ -23,6 +23,7 @@ public static class CliApp
             InitCommand.Create(),
             ListCommand.Create(),
             RouteCommand.Create(),
+            ModelPickerCommand.Create(),
             ModelSettingCommand.Subagent.Create(),
             ModelSettingCommand.InternalClassifier.Create(),
             ServiceCommand.Create(),

@@ -1,0 +1,78 @@
+using Shouldly;
+using Spectre.Console.Testing;
+using Switchboard.Cli.Commands;
+using Switchboard.Config;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Cli;
+
+/// <summary><c>switchboard model</c>, the interactive picker, driven by keys on a test console.</summary>
+public sealed class ModelPickerCommandTests : IAsyncLifetime
+{
+    private readonly TempHome _home = new();
+    private ScriptedOllama _ollama = null!;
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _ollama = await ScriptedOllama.StartAsync();
+        _home.WriteConfig($$"""
+            {
+              "providers": {
+                "anthropic": { "type": "anthropic", "apiKey": "$KEEP_THIS_REFERENCE" },
+                "ollama-local": { "type": "ollama", "baseUrl": "{{_ollama.BaseUrl}}" }
+              }
+            }
+            """);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _ollama.DisposeAsync();
+        _home.Dispose();
+    }
+
+    private static void Press(TestConsole console, ConsoleKey key, int times = 1)
+    {
+        for (var i = 0; i < times; i++) console.Input.PushKey(key);
+    }
+
+    [Fact]
+    public async Task Picker_BindsADutyAndASlot_AndWritesOneValidConfig()
+    {
+        var console = new TestConsole().Interactive();
+        // route subagent (third) → the first installed model (after "unset")
+        Press(console, ConsoleKey.DownArrow, 2);
+        Press(console, ConsoleKey.Enter);
+        Press(console, ConsoleKey.DownArrow);
+        Press(console, ConsoleKey.Enter);
+        // slot Sonnet (ninth) → the second installed model
+        Press(console, ConsoleKey.DownArrow, 8);
+        Press(console, ConsoleKey.Enter);
+        Press(console, ConsoleKey.DownArrow, 2);
+        Press(console, ConsoleKey.Enter);
+        // Save and exit (last)
+        Press(console, ConsoleKey.DownArrow, 12);
+        Press(console, ConsoleKey.Enter);
+
+        var exit = await ModelPickerCommand.RunAsync(_home.Home, console, Cancel);
+
+        exit.ShouldBe(0, console.Output);
+        var config = ConfigLoader.TryLoad(_home.Home.ConfigFile, Switchboard.Providers.ProviderRegistry.CreateDefault(new Switchboard.Providers.UpstreamClient())).Config!;
+        config.Routes!.Subagent!.Targets.ShouldBe(["ollama-local:qwen3:8b"]);
+        config.ClaudeCode.Slots!.Sonnet.ShouldBe("ollama-local:llama3.2:3b");
+        File.ReadAllText(_home.Home.ConfigFile).ShouldContain("$KEEP_THIS_REFERENCE");
+        console.Output.ShouldContain("routes.subagent = ollama-local:qwen3:8b");
+    }
+
+    [Fact]
+    public async Task Picker_WithoutATerminal_SaysWhatToUseInstead()
+    {
+        var console = new TestConsole();
+
+        var exit = await ModelPickerCommand.RunAsync(_home.Home, console, Cancel);
+
+        exit.ShouldBe(2);
+        console.Output.ShouldContain("needs a terminal");
+    }
+}

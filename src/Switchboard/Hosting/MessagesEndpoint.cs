@@ -6,6 +6,7 @@ using Switchboard.Anthropic;
 using Switchboard.Config;
 using Switchboard.Providers;
 using Switchboard.Routing;
+using Switchboard.Sanitizing;
 
 namespace Switchboard.Hosting;
 
@@ -58,9 +59,10 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
                 call.RequestChanged = true;
             }
 
+            call = await RequestSanitizer.PrepareAsync(call, provider, snapshot.Config.Providers[resolved.Provider], logger, context.RequestAborted);
             using var reply = countTokens
                 ? await provider.CountTokensAsync(call, context.RequestAborted)
-                : await provider.SendMessagesAsync(call, context.RequestAborted);
+                : StreamRepair.Wrap(await provider.SendMessagesAsync(call, context.RequestAborted), provider.Name, call.Request.Model, logger);
             var pingInterval = TimeSpan.FromSeconds(snapshot.Config.PingIntervalSeconds);
             await replies.WriteAsync(context, reply, clientStreams, pingInterval);
             Log.Request(logger, context.Request.Method, context.Request.Path, model, target,

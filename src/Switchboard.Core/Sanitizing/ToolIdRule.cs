@@ -5,8 +5,9 @@ namespace Switchboard.Sanitizing;
 
 /// <summary>
 /// The tool-use ids a target takes: <c>^[a-zA-Z0-9_-]{1,MaxLength}$</c>. Anthropic and Bedrock allow 64 characters,
-/// OpenAI 40. Other providers emit ids with <c>.</c>, <c>:</c> or <c>#</c> (Kimi's <c>functions.Read:0</c>) or
-/// longer ones; <see cref="Rewrite"/> turns any id into one that fits, the same way every time.
+/// OpenAI 40 (and its function names follow the Anthropic rule too). Other providers emit ids with <c>.</c>,
+/// <c>:</c> or <c>#</c> (Kimi's <c>functions.Read:0</c>) or longer ones; <see cref="Rewrite"/> turns any id into one
+/// that fits, the same way every time.
 /// </summary>
 public sealed record ToolIdRule(int MaxLength)
 {
@@ -16,6 +17,9 @@ public sealed record ToolIdRule(int MaxLength)
     private const int HashLength = 8;
 
     public bool Accepts(string? id) => id is { Length: > 0 } && id.Length <= MaxLength && id.All(IsAllowed);
+
+    /// <summary><paramref name="id"/> itself when it fits, else its <see cref="Rewrite"/>.</summary>
+    public string Fit(string id) => Accepts(id) ? id : Rewrite(id);
 
     /// <summary>
     /// The readable part of <paramref name="id"/> with a hash of the whole id (and of <paramref name="salt"/>, which

@@ -133,7 +133,7 @@ internal sealed class StreamShape(string provider, string? model)
         var needs = BlockTypeFor(e.Delta?.Type);
         if (_open.TryGetValue(key, out var open) && (needs is null || Fits(open.Type, needs)))
         {
-            if (e.Delta?.Type == DeltaTypes.Signature) _open[key] = open with { Signed = true };
+            if (e.Delta is { Type: DeltaTypes.Signature, Signature.Length: > 0 }) _open[key] = open with { Signed = true };
             e.Index = open.Index;
             yield return e;
             yield break;

@@ -37,7 +37,7 @@ public static class StreamValidator
                 case StreamEventTypes.ContentBlockDelta:
                     if (!open.TryGetValue(e.Index ?? -1, out var block)) problems.Add($"{at}: delta for block {e.Index}, which is not open");
                     else if (!Fits(block.Type, e.Delta?.Type)) problems.Add($"{at}: {e.Delta?.Type} for a {block.Type} block");
-                    else if (e.Delta?.Type == DeltaTypes.Signature) open[e.Index!.Value] = (block.Type, true);
+                    else if (e.Delta is { Type: DeltaTypes.Signature, Signature.Length: > 0 }) open[e.Index!.Value] = (block.Type, true);
                     break;
                 case StreamEventTypes.ContentBlockStop:
                     if (!open.Remove(e.Index ?? -1, out var closed)) problems.Add($"{at}: stop for block {e.Index}, which is not open");

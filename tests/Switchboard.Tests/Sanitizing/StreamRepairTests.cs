@@ -145,10 +145,13 @@ public sealed class StreamRepairTests
         Shape(stopOnly).ShouldBe("message_start start0:text delta0:text_delta stop0 message_delta:end_turn message_stop");
     }
 
-    [Fact]
-    public async Task ThinkingClosedWithoutASignature_GetsASynthesizedOne()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ThinkingClosedWithoutASignature_GetsASynthesizedOne(bool emptySignatureDelta)
     {
-        var events = await RepairAsync(MessageStart(), Start(0, "thinking"), Thinking(0, "why"), Stop(0), MessageDelta(), MessageStop());
+        StreamEvent[] signature = emptySignatureDelta ? [Signature(0, "")] : [];
+        var events = await RepairAsync([MessageStart(), Start(0, "thinking"), Thinking(0, "why"), .. signature, Stop(0), MessageDelta(), MessageStop()]);
 
         StreamValidator.Problems(events).ShouldBeEmpty();
         var thinking = AnthropicWire.Assemble(events).Content.ShouldHaveSingleItem();

@@ -17,7 +17,10 @@ public sealed class ScriptedAnthropicModel
 
     public required Func<Conversation, Reply> Decide { get; init; }
 
-    /// <summary>When set, each reply opens with a thinking block signed with what this returns.</summary>
+    /// <summary>
+    /// When set, each reply opens with a thinking block signed with what this returns; an empty signature is not sent
+    /// at all, as Ollama's Anthropic endpoint sends thinking.
+    /// </summary>
     public Func<string>? SignThinking { get; init; }
 
     public async Task HandleAsync(HttpContext context, RecordedRequest request)
@@ -45,7 +48,7 @@ public sealed class ScriptedAnthropicModel
         {
             sse.Append(Start(index, """{"type":"thinking","thinking":"","signature":""}"""));
             sse.Append(Delta(index, """{"type":"thinking_delta","thinking":"Scripted thought."}"""));
-            sse.Append(Delta(index, "{\"type\":\"signature_delta\",\"signature\":\"" + signature + "\"}"));
+            if (signature.Length > 0) sse.Append(Delta(index, "{\"type\":\"signature_delta\",\"signature\":\"" + signature + "\"}"));
             sse.Append(Stop(index++));
         }
         switch (reply)

@@ -29,7 +29,10 @@ public sealed partial class StreamRepair
 
     /// <summary><paramref name="reply"/> with its events repaired, if it is an event stream; otherwise as it is.</summary>
     public static ProviderReply Wrap(ProviderReply reply, string provider, string? model, ILogger logger) =>
-        reply is EventStreamReply events ? new EventStreamReply(new StreamRepair(provider, model, logger).Wrap(events.Events)) : reply;
+        new StreamRepair(provider, model, logger).Apply(reply);
+
+    /// <summary>As <see cref="Wrap(ProviderReply, string, string?, ILogger)"/>, for a caller that reads <see cref="Usage"/> afterwards.</summary>
+    public ProviderReply Apply(ProviderReply reply) => reply is EventStreamReply events ? new EventStreamReply(Wrap(events.Events)) : reply;
 
     public async IAsyncEnumerable<StreamEvent> Wrap(
         IAsyncEnumerable<StreamEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -81,6 +81,20 @@ public sealed partial class TargetWireTests
     }
 
     [Fact]
+    public async Task StructuredOutput_ToOllama_IsRefusedWithCapabilityRejected_AndNeverSent()
+    {
+        await using var ollama = await ScriptedOllama.StartAsync();
+        await using var switchboard = await RunningSwitchboard.StartAsync(ollama.Config());
+        var body = AnthropicWire.Request("qwen3:8b").Replace("\"stream\":true", "\"stream\":true,\"output_config\":{\"format\":{\"type\":\"json_schema\",\"schema\":{\"type\":\"object\"}}}");
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(body), Cancel);
+
+        var message = await response.ShouldBeAnthropicErrorAsync(System.Net.HttpStatusCode.BadRequest, "invalid_request_error");
+        message.ShouldStartWith("capability_rejected: structured_outputs_unsupported (qwen3:8b in ollama-local ");
+        ollama.ChatRequests.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task KimiIds_ToBedrockConverse_FitItsPatternAndStayPaired()
     {
         TestAwsProfile.Install();

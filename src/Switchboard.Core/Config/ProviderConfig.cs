@@ -21,6 +21,12 @@ public sealed record ProviderConfig
     public int? TimeoutSeconds { get; set; }
 
     /// <summary>
+    /// Whether this provider's models can see images. <c>false</c>: every image becomes an <c>[image omitted]</c>
+    /// marker before it is sent. Unset: the provider says (Ollama's <c>/api/show</c>), else images are sent.
+    /// </summary>
+    public bool? Vision { get; set; }
+
+    /// <summary>
     /// <c>anthropic</c> only: <c>bytes</c> (default) relays the upstream stream byte for byte; <c>events</c> parses
     /// it into events first, for Anthropic-format servers whose streams need the event pipeline.
     /// </summary>

@@ -3,8 +3,9 @@ using Switchboard.Anthropic;
 namespace Switchboard.Providers;
 
 /// <summary>What a provider is asked to do: the parsed request, the body as the client sent it, and the client's
-/// HTTP details that a pass-through needs.</summary>
-public sealed class ProviderCall
+/// HTTP details that a pass-through needs. A record, so a stage that rewrites the request for one target
+/// (<c>call with { Request = … }</c>) leaves the caller's call as it was for the next.</summary>
+public sealed record ProviderCall
 {
     public required MessagesRequest Request { get; init; }
 

@@ -3,6 +3,7 @@ using Switchboard.Anthropic;
 using Switchboard.Config;
 using Switchboard.Providers;
 using Switchboard.Routing;
+using Switchboard.Sanitizing;
 
 namespace Switchboard.Hosting;
 
@@ -50,9 +51,11 @@ internal sealed class TargetSender(TargetHealth health, TimeProvider time, ILogg
                 TimeSpan? retryAfter;
                 try
                 {
+                    // Repaired for this target alone, from the original: a fallback never gets another target's repairs.
+                    var prepared = await RequestSanitizer.PrepareAsync(call, provider, snapshot.Config.Providers[target.Provider], logger, cancellationToken);
                     var reply = countTokens
-                        ? await provider.CountTokensAsync(call, cancellationToken)
-                        : await provider.SendMessagesAsync(call, cancellationToken);
+                        ? await provider.CountTokensAsync(prepared, cancellationToken)
+                        : StreamRepair.Wrap(await provider.SendMessagesAsync(prepared, cancellationToken), provider.Name, prepared.Request.Model, logger);
                     if (!canMoveOn || reply is not UpstreamHttpReply { Response: var response } || !IsRetryable((int)response.StatusCode))
                     {
                         if (reply is not UpstreamHttpReply { Response.IsSuccessStatusCode: false }) health.Succeeded(target);

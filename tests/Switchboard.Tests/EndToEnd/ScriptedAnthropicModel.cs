@@ -17,6 +17,12 @@ public sealed class ScriptedAnthropicModel
 
     public required Func<Conversation, Reply> Decide { get; init; }
 
+    /// <summary>
+    /// When set, each reply opens with a thinking block signed with what this returns; an empty signature is not sent
+    /// at all, as Ollama's Anthropic endpoint sends thinking.
+    /// </summary>
+    public Func<string>? SignThinking { get; init; }
+
     public async Task HandleAsync(HttpContext context, RecordedRequest request)
     {
         if (!request.Path.EndsWith("/v1/messages", StringComparison.Ordinal))
@@ -29,40 +35,54 @@ public sealed class ScriptedAnthropicModel
         var conversation = new Conversation(body.RootElement.Clone());
         var reply = Decide(conversation);
         var model = conversation.Model;
-        if (conversation.Streaming) await AnthropicWire.WriteSseAsync(context, Stream(model, reply));
-        else await AnthropicWire.WriteJsonAsync(context, Message(model, reply));
+        var signature = SignThinking?.Invoke();
+        if (conversation.Streaming) await AnthropicWire.WriteSseAsync(context, Stream(model, reply, signature));
+        else await AnthropicWire.WriteJsonAsync(context, Message(model, reply, signature));
     }
 
-    private static string Stream(string model, Reply reply)
+    private static string Stream(string model, Reply reply, string? signature)
     {
         var sse = new StringBuilder(AnthropicWire.MessageStart(model, 50));
+        var index = 0;
+        if (signature is not null)
+        {
+            sse.Append(Start(index, """{"type":"thinking","thinking":"","signature":""}"""));
+            sse.Append(Delta(index, """{"type":"thinking_delta","thinking":"Scripted thought."}"""));
+            if (signature.Length > 0) sse.Append(Delta(index, "{\"type\":\"signature_delta\",\"signature\":\"" + signature + "\"}"));
+            sse.Append(Stop(index++));
+        }
         switch (reply)
         {
             case Text text:
-                sse.Append(AnthropicWire.Event("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"""));
+                sse.Append(Start(index, """{"type":"text","text":""}"""));
                 // Two deltas, so the client has to join them
                 var half = text.Value.Length / 2;
                 foreach (var part in new[] { text.Value[..half], text.Value[half..] })
-                    sse.Append(AnthropicWire.Event("content_block_delta",
-                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":" + JsonSerializer.Serialize(part) + "}}"));
+                    sse.Append(Delta(index, "{\"type\":\"text_delta\",\"text\":" + JsonSerializer.Serialize(part) + "}"));
                 break;
             case ToolCall call:
-                sse.Append(AnthropicWire.Event("content_block_start",
-                    "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"tool_use\",\"id\":\"" + call.Id + "\",\"name\":\"" + call.Name + "\",\"input\":{}}}"));
+                sse.Append(Start(index, "{\"type\":\"tool_use\",\"id\":\"" + call.Id + "\",\"name\":\"" + call.Name + "\",\"input\":{}}"));
                 var cut = call.InputJson.Length / 2;
                 foreach (var part in new[] { call.InputJson[..cut], call.InputJson[cut..] })
-                    sse.Append(AnthropicWire.Event("content_block_delta",
-                        "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":" + JsonSerializer.Serialize(part) + "}}"));
+                    sse.Append(Delta(index, "{\"type\":\"input_json_delta\",\"partial_json\":" + JsonSerializer.Serialize(part) + "}"));
                 break;
         }
-        sse.Append(AnthropicWire.Event("content_block_stop", """{"type":"content_block_stop","index":0}"""));
+        sse.Append(Stop(index));
         var stop = reply is ToolCall ? "tool_use" : "end_turn";
         sse.Append(AnthropicWire.Event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"" + stop + "\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":12}}"));
         sse.Append(AnthropicWire.Event("message_stop", """{"type":"message_stop"}"""));
         return sse.ToString();
     }
 
-    private static string Message(string model, Reply reply)
+    private static string Start(int index, string block) =>
+        AnthropicWire.Event("content_block_start", "{\"type\":\"content_block_start\",\"index\":" + index + ",\"content_block\":" + block + "}");
+
+    private static string Delta(int index, string delta) =>
+        AnthropicWire.Event("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":" + index + ",\"delta\":" + delta + "}");
+
+    private static string Stop(int index) => AnthropicWire.Event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + index + "}");
+
+    private static string Message(string model, Reply reply, string? signature)
     {
         var content = reply switch
         {
@@ -70,6 +90,7 @@ public sealed class ScriptedAnthropicModel
             ToolCall call => "{\"type\":\"tool_use\",\"id\":\"" + call.Id + "\",\"name\":\"" + call.Name + "\",\"input\":" + call.InputJson + "}",
             _ => throw new InvalidOperationException(),
         };
+        if (signature is not null) content = "{\"type\":\"thinking\",\"thinking\":\"Scripted thought.\",\"signature\":\"" + signature + "\"}," + content;
         var stop = reply is ToolCall ? "tool_use" : "end_turn";
         return "{\"id\":\"msg_e2e\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":[" + content +
                "],\"stop_reason\":\"" + stop + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":50,\"output_tokens\":12}}";

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Switchboard.Anthropic;
+using Switchboard.Sanitizing;
 
 namespace Switchboard.Providers.OpenAI;
 
@@ -282,14 +283,14 @@ internal sealed class OpenAIStreamMapper(
         };
     }
 
-    /// <summary>Anthropic ids allow letters, digits, '_' and '-'; some servers' ids (<c>functions.Bash:0</c>) do not.</summary>
+    /// <summary>
+    /// Anthropic ids allow letters, digits, '_' and '-'; some servers' ids (<c>functions.Bash:0</c>) do not. Made safe
+    /// the one way that never turns two ids into one, so the conversation Claude Code keeps stays valid anywhere.
+    /// </summary>
     private static string ToolUseId(string? id)
     {
         if (id is not { Length: > 0 }) return "toolu_sb_" + Guid.NewGuid().ToString("N")[..20];
-        return string.Create(id.Length, id, (span, source) =>
-        {
-            for (var i = 0; i < source.Length; i++) span[i] = char.IsAsciiLetterOrDigit(source[i]) || source[i] is '_' or '-' ? source[i] : '_';
-        });
+        return ToolIdRule.Anthropic.Fit(id);
     }
 
     private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();

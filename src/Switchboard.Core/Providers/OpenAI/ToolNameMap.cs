@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Switchboard.Sanitizing;
 
 namespace Switchboard.Providers.OpenAI;
 
@@ -10,9 +9,6 @@ namespace Switchboard.Providers.OpenAI;
 /// </summary>
 internal sealed class ToolNameMap
 {
-    public const int MaxLength = 64;
-    private const int HashLength = 8;
-
     private readonly Dictionary<string, string> _originals = new(StringComparer.Ordinal);
 
     /// <summary>The name to send, remembering the original for <see cref="Restore"/>.</summary>
@@ -26,15 +22,5 @@ internal sealed class ToolNameMap
     /// <summary>The name Claude Code knows for a name the model used.</summary>
     public string Restore(string name) => _originals.GetValueOrDefault(name, name);
 
-    public static string ShortFor(string name)
-    {
-        if (name.Length is > 0 and <= MaxLength && name.All(IsAllowed)) return name;
-        var safe = new StringBuilder(name.Length);
-        foreach (var c in name) safe.Append(IsAllowed(c) ? c : '_');
-        var keep = Math.Min(safe.Length, MaxLength - HashLength - 1);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..HashLength];
-        return safe.ToString(0, keep) + "_" + hash;
-    }
-
-    private static bool IsAllowed(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-';
+    public static string ShortFor(string name) => ToolIdRule.Anthropic.Fit(name);
 }

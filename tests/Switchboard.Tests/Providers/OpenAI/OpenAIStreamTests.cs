@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Shouldly;
 using Switchboard.Anthropic;
+using Switchboard.Sanitizing;
 using Switchboard.Tests.Infrastructure;
 using static Switchboard.Tests.Infrastructure.ScriptedOpenAI;
 
@@ -151,8 +152,21 @@ public sealed class OpenAIStreamTests : OpenAITestBase
         var events = await StreamAsync(Request());
 
         var block = Assemble(events).Content.ShouldHaveSingleItem();
-        block.Id.ShouldBe("functions_TodoRead_0");
+        block.Id.ShouldBe(ToolIdRule.Anthropic.Rewrite("functions.TodoRead:0"));
+        block.Id.ShouldStartWith("functions_TodoRead_0_");
         block.Input!.Value.GetRawText().ShouldBe("{}");
+    }
+
+    [Fact]
+    public async Task Messages_ParallelCallsWhoseIdsDifferOnlyInUnsafeCharacters_KeepDifferentIds()
+    {
+        OpenAI.Chat = _ => [ToolCallStart(0, "call.1", "A", "{}"), ToolCallStart(1, "call:1", "B", "{}"), Finish("tool_calls"), DoneLine];
+
+        var events = await StreamAsync(Request());
+
+        var ids = Assemble(events).Content.Select(block => block.Id).ToList();
+        ids.Count.ShouldBe(2);
+        ids.Distinct().Count().ShouldBe(2);
     }
 
     [Fact]

@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Switchboard.Anthropic;
+using Switchboard.Providers;
+
+namespace Switchboard.Sanitizing;
+
+/// <summary>
+/// Every event stream a provider answers with is made well-formed (<see cref="StreamShape"/>) before the client sees
+/// it, and counted: what was mended is logged in one line, and the usage seen so far is kept in <see cref="Usage"/>,
+/// also when the upstream fails mid-stream (then logged with the failure, which still reaches the client as an
+/// <c>error</c> event). Relayed bytes (<see cref="UpstreamHttpReply"/>: Anthropic's own streams) are not touched.
+/// </summary>
+public sealed partial class StreamRepair
+{
+    private readonly StreamShape _shape;
+    private readonly string _provider;
+    private readonly ILogger _logger;
+
+    public StreamRepair(string provider, string? model, ILogger logger)
+    {
+        _shape = new StreamShape(provider, model);
+        _provider = provider;
+        _logger = logger;
+    }
+
+    /// <summary>Input and output tokens the stream has reported so far.</summary>
+    public Usage Usage => _shape.Usage;
+
+    /// <summary><paramref name="reply"/> with its events repaired, if it is an event stream; otherwise as it is.</summary>
+    public static ProviderReply Wrap(ProviderReply reply, string provider, string? model, ILogger logger) =>
+        new StreamRepair(provider, model, logger).Apply(reply);
+
+    /// <summary>As <see cref="Wrap(ProviderReply, string, string?, ILogger)"/>, for a caller that reads <see cref="Usage"/> afterwards.</summary>
+    public ProviderReply Apply(ProviderReply reply) => reply is EventStreamReply events ? new EventStreamReply(Wrap(events.Events)) : reply;
+
+    public async IAsyncEnumerable<StreamEvent> Wrap(
+        IAsyncEnumerable<StreamEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var upstream = events.GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await upstream.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    LogBrokeOff(_logger, _provider, Usage.InputTokens ?? 0, Usage.OutputTokens ?? 0, ex.Message);
+                    throw;
+                }
+                if (!more) break;
+                foreach (var e in _shape.Accept(upstream.Current)) yield return e;
+            }
+            foreach (var e in _shape.Finish()) yield return e;
+        }
+        finally
+        {
+            if (_shape.Repairs.Any) LogRepaired(_logger, _provider, _shape.Repairs.ToString());
+        }
+    }
+
+    [LoggerMessage(410, LogLevel.Information, "{Provider}: repaired its stream: {Repairs}")]
+    private static partial void LogRepaired(ILogger logger, string provider, string repairs);
+
+    [LoggerMessage(411, LogLevel.Warning,
+        "{Provider}: the stream failed after {InputTokens} input and {OutputTokens} output tokens (usage kept): {Reason}")]
+    private static partial void LogBrokeOff(ILogger logger, string provider, int inputTokens, int outputTokens, string reason);
+}

@@ -1,0 +1,211 @@
+using Shouldly;
+using Switchboard.Anthropic;
+using Switchboard.Sanitizing;
+using Switchboard.Tests.Infrastructure;
+using static Switchboard.Tests.Sanitizing.StreamEvents;
+
+namespace Switchboard.Tests.Sanitizing;
+
+/// <summary>Every malformation an upstream stream can have, mended before the client sees it.</summary>
+public sealed class StreamRepairTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+    private readonly CapturingLoggerProvider _logs = new();
+
+    private async Task<List<StreamEvent>> RepairAsync(params StreamEvent[] upstream)
+    {
+        var repair = new StreamRepair("ollama-cloud", "kimi-k2:1t-cloud", _logs.CreateLogger("test"));
+        var events = new List<StreamEvent>();
+        await foreach (var e in repair.Wrap(Upstream(upstream), Cancel)) events.Add(e);
+        return events;
+    }
+
+    private static string Shape(IEnumerable<StreamEvent> events) => string.Join(" ", events.Select(e => e.Type switch
+    {
+        StreamEventTypes.ContentBlockStart => $"start{e.Index}:{e.ContentBlock!.Type}",
+        StreamEventTypes.ContentBlockDelta => $"delta{e.Index}:{e.Delta!.Type}",
+        StreamEventTypes.ContentBlockStop => $"stop{e.Index}",
+        StreamEventTypes.MessageDelta => $"message_delta:{e.Delta!.StopReason}",
+        _ => e.Type,
+    }));
+
+    [Fact]
+    public async Task WellFormedStream_PassesThroughUnchanged()
+    {
+        StreamEvent[] upstream =
+        [
+            MessageStart(), Start(0, "thinking"), Thinking(0, "hmm"), Signature(0, "EqQBCkYIBxgCKkB"), Stop(0),
+            Start(1, "text"), Ping(), Text(1, "hello"), Stop(1), Start(2, "tool_use"), Input(2, "{\"a\":"), Input(2, "1}"), Stop(2),
+            MessageDelta("tool_use"), MessageStop(),
+        ];
+        var expected = upstream.Select(Json).ToList();
+
+        var events = await RepairAsync(upstream);
+
+        events.Select(Json).ShouldBe(expected);
+        _logs.All.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("text_delta", "text")]
+    [InlineData("thinking_delta", "thinking")]
+    [InlineData("input_json_delta", "tool_use")]
+    public async Task DeltaForABlockNeverOpened_GetsAStartOfTheRightType(string deltaType, string blockType)
+    {
+        var delta = deltaType switch { "text_delta" => Text(0, "x"), "thinking_delta" => Thinking(0, "x"), _ => Input(0, "{}") };
+
+        var events = await RepairAsync(MessageStart(), delta, Stop(0), MessageDelta(), MessageStop());
+
+        StreamValidator.Problems(events).ShouldBeEmpty();
+        events[1].ContentBlock!.Type.ShouldBe(blockType);
+        events[2].Delta!.Type.ShouldBe(deltaType);
+        _logs.All.ShouldContain("ollama-cloud: repaired its stream: synthesized 1 block start");
+    }
+
+    [Fact]
+    public async Task SynthesizedToolUse_HasAnIdANameAndAnInputAndMakesTheStopReasonToolUse()
+    {
+        var events = await RepairAsync(MessageStart(), Input(3, "{\"command\":\"ls\"}"));
+
+        StreamValidator.Problems(events).ShouldBeEmpty();
+        var message = AnthropicWire.Assemble(events);
+        var call = message.Content.ShouldHaveSingleItem();
+        (call.Type, call.Name).ShouldBe(("tool_use", "unknown"));
+        call.Id.ShouldStartWith("toolu_sb_");
+        call.Input!.Value.GetProperty("command").GetString().ShouldBe("ls");
+        message.StopReason.ShouldBe("tool_use");
+    }
+
+    [Fact]
+    public async Task StopForABlockNotOpen_IsDropped()
+    {
+        var events = await RepairAsync(MessageStart(), Stop(4), Start(0, "text"), Text(0, "a"), Stop(0), Stop(0), MessageDelta(), MessageStop());
+
+        Shape(events).ShouldBe("message_start start0:text delta0:text_delta stop0 message_delta:end_turn message_stop");
+        _logs.All.ShouldContain("dropped 2 stray block stops");
+    }
+
+    [Fact]
+    public async Task ReusedIndex_OpensANewBlockInsteadOfOverwritingTheFirst()
+    {
+        var events = await RepairAsync(
+            MessageStart(), Start(0, "text"), Text(0, "first"), Stop(0),
+            Start(0, "text"), Text(0, "second"), Stop(0),
+            Text(0, "third"), MessageDelta(), MessageStop());
+
+        StreamValidator.Problems(events).ShouldBeEmpty();
+        AnthropicWire.Assemble(events).Content.Select(block => block.Text).ShouldBe(["first", "second", "third"]);
+    }
+
+    [Fact]
+    public async Task StartForAnIndexStillOpen_ClosesTheOpenBlockFirst()
+    {
+        var events = await RepairAsync(MessageStart(), Start(0, "text"), Text(0, "a"), Start(0, "text"), Text(0, "b"), MessageDelta(), MessageStop());
+
+        Shape(events).ShouldBe("message_start start0:text delta0:text_delta stop0 start1:text delta1:text_delta stop1 message_delta:end_turn message_stop");
+        _logs.All.ShouldContain("reopened 1 re-used index as new blocks");
+    }
+
+    [Fact]
+    public async Task DeltaOfAnotherTypeThanItsBlock_OpensABlockOfItsOwnType()
+    {
+        var events = await RepairAsync(MessageStart(), Start(0, "text"), Text(0, "a"), Thinking(0, "b"), Stop(0), MessageDelta(), MessageStop());
+
+        StreamValidator.Problems(events).ShouldBeEmpty();
+        Shape(events).ShouldBe("message_start start0:text delta0:text_delta stop0 start1:thinking delta1:thinking_delta delta1:signature_delta stop1 message_delta:end_turn message_stop");
+    }
+
+    [Fact]
+    public async Task OpenBlocks_AreClosedBeforeMessageDelta()
+    {
+        var events = await RepairAsync(MessageStart(), Start(0, "text"), Text(0, "a"), Start(1, "tool_use"), Input(1, "{}"), MessageDelta("tool_use"), MessageStop());
+
+        Shape(events).ShouldBe("message_start start0:text delta0:text_delta start1:tool_use delta1:input_json_delta stop0 stop1 message_delta:tool_use message_stop");
+        _logs.All.ShouldContain("closed 2 blocks left open");
+    }
+
+    [Fact]
+    public async Task StreamThatJustEnds_GetsMessageDeltaWithAStopReasonAndMessageStop()
+    {
+        var events = await RepairAsync(MessageStart(), Start(0, "tool_use"), Input(0, "{}"));
+
+        StreamValidator.Problems(events).ShouldBeEmpty();
+        Shape(events).ShouldBe("message_start start0:tool_use delta0:input_json_delta stop0 message_delta:tool_use message_stop");
+        _logs.All.ShouldContain("added message_delta, message_stop");
+    }
+
+    [Fact]
+    public async Task MessageDeltaWithoutStopReason_GetsOne_AndMessageStopAloneGetsItsDelta()
+    {
+        var withoutReason = await RepairAsync(MessageStart(), Start(0, "text"), Text(0, "a"), Stop(0), MessageDelta(stopReason: null, output: 9), MessageStop());
+        var stopOnly = await RepairAsync(MessageStart(), Start(0, "text"), Text(0, "a"), Stop(0), MessageStop());
+
+        Shape(withoutReason).ShouldBe("message_start start0:text delta0:text_delta stop0 message_delta:end_turn message_stop");
+        withoutReason[^2].Usage!.OutputTokens.ShouldBe(9);
+        Shape(stopOnly).ShouldBe("message_start start0:text delta0:text_delta stop0 message_delta:end_turn message_stop");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ThinkingClosedWithoutASignature_GetsASynthesizedOne(bool emptySignatureDelta)
+    {
+        StreamEvent[] signature = emptySignatureDelta ? [Signature(0, "")] : [];
+        var events = await RepairAsync([MessageStart(), Start(0, "thinking"), Thinking(0, "why"), .. signature, Stop(0), MessageDelta(), MessageStop()]);
+
+        StreamValidator.Problems(events).ShouldBeEmpty();
+        var thinking = AnthropicWire.Assemble(events).Content.ShouldHaveSingleItem();
+        thinking.Signature.ShouldBe(SynthesizedSignature.For("ollama-cloud"));
+        _logs.All.ShouldContain("signed 1 thinking block");
+    }
+
+    [Fact]
+    public async Task MissingMessageStart_IsSynthesized_AndASecondOneDropped()
+    {
+        var events = await RepairAsync(Start(0, "text"), Text(0, "a"), MessageStart(), Stop(0), MessageDelta(), MessageStop());
+
+        StreamValidator.Problems(events).ShouldBeEmpty();
+        events[0].Message!.Model.ShouldBe("kimi-k2:1t-cloud");
+    }
+
+    [Fact]
+    public async Task EventsAfterMessageStop_AreDropped()
+    {
+        var events = await RepairAsync(MessageStart(), Start(0, "text"), Text(0, "a"), Stop(0), MessageDelta(), MessageStop(), Text(0, "late"), MessageStop());
+
+        Shape(events).ShouldBe("message_start start0:text delta0:text_delta stop0 message_delta:end_turn message_stop");
+    }
+
+    [Fact]
+    public async Task UpstreamErrorEvent_EndsTheStreamAsItIs()
+    {
+        var events = await RepairAsync(MessageStart(), Start(0, "text"), Text(0, "a"), Error("Overloaded"), Text(0, "late"));
+
+        Shape(events).ShouldBe("message_start start0:text delta0:text_delta error");
+    }
+
+    [Fact]
+    public async Task EmptyUpstream_StaysEmpty()
+    {
+        (await RepairAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task UpstreamFailsMidStream_FailureReachesTheCallerAndTheUsageSoFarIsKept()
+    {
+        var repair = new StreamRepair("ollama-cloud", "m", _logs.CreateLogger("test"));
+        var seen = new List<StreamEvent>();
+        var failure = new IOException("connection reset by peer");
+
+        var thrown = await Should.ThrowAsync<IOException>(async () =>
+        {
+            await foreach (var e in repair.Wrap(Upstream([MessageStart(input: 321), Start(0, "text"), Text(0, "partial"), MessageDelta(stopReason: null, output: 12)], failure), Cancel))
+                seen.Add(e);
+        });
+
+        thrown.ShouldBeSameAs(failure);
+        (repair.Usage.InputTokens, repair.Usage.OutputTokens).ShouldBe((321, 12));
+        seen.Select(e => e.Type).ShouldNotContain(StreamEventTypes.MessageStop);
+        _logs.All.ShouldContain("ollama-cloud: the stream failed after 321 input and 12 output tokens (usage kept): connection reset by peer");
+    }
+}

@@ -45,6 +45,7 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             var resolved = ModelTargetParser.Resolve(model, snapshot.Config);
             target = resolved.ToString();
             var provider = snapshot.Providers[resolved.Provider];
+            UsageCapture.Of(context)?.Routed(request, model, resolved, clientStreams);
             var call = new ProviderCall
             {
                 Request = request,

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Dashboard;
 using Switchboard.Providers;
 
 namespace Switchboard.Hosting;
@@ -22,12 +23,14 @@ public sealed class SwitchboardServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly UpstreamClient _upstream;
     private readonly ServerOptions _options;
+    private readonly LedgerServices _usage;
 
-    private SwitchboardServer(WebApplication app, UpstreamClient upstream, ServerOptions options, ConfigStore config)
+    private SwitchboardServer(WebApplication app, UpstreamClient upstream, ServerOptions options, ConfigStore config, LedgerServices usage)
     {
         _app = app;
         _upstream = upstream;
         _options = options;
+        _usage = usage;
         Config = config;
     }
 
@@ -74,7 +77,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var server = new SwitchboardServer(app, upstream, options, configStore);
+        var usage = LedgerServices.Create(options.Home, configStore, loggerFactory.CreateLogger("Switchboard.Ledger"), options.Time);
+        var server = new SwitchboardServer(app, upstream, options, configStore, usage);
         server.MapEndpoints();
         return server;
     }
@@ -90,14 +94,16 @@ public sealed class SwitchboardServer : IAsyncDisposable
             context.HttpContext.Response.StatusCode,
             AnthropicError.TypeForStatus(context.HttpContext.Response.StatusCode),
             $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} is not served here. Switchboard " +
-            "serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /health and GET /.")));
+            "serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /health, GET /metrics, " +
+            "GET /ui (the dashboard) and GET /.")));
 
-        _app.MapPost("/v1/messages", messages.HandleMessagesAsync);
+        _app.MapPost("/v1/messages", UsageCapture.Recording(messages.HandleMessagesAsync, _usage.Recorder, _options.Time));
         _app.MapPost("/v1/messages/count_tokens", messages.HandleCountTokensAsync);
         _app.MapGet("/v1/models", info.ModelsAsync);
         _app.MapMethods("/api/hello", ["GET", "HEAD"], info.HelloAsync);
         _app.MapGet("/health", info.HealthAsync);
         _app.MapGet("/", info.RootAsync);
+        new DashboardEndpoints(Config, _usage, _options.Time, _app.Lifetime.ApplicationStopping).Map(_app);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -122,6 +128,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await _usage.DisposeAsync();
         _upstream.Dispose();
         if (_options.WritePidFile && File.Exists(_options.Home.PidFile)) File.Delete(_options.Home.PidFile);
     }

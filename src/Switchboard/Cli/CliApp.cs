@@ -22,6 +22,8 @@ public static class CliApp
             ActivateCommand.Create(),
             InitCommand.Create(),
             ListCommand.Create(),
+            UsageCommand.Create(),
+            UiCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

@@ -36,6 +36,9 @@ public sealed class SwitchboardServer : IAsyncDisposable
 
     public ConfigStore Config { get; }
 
+    /// <summary>The ledger, metrics and live feed this server records to.</summary>
+    internal LedgerServices Usage => _usage;
+
     /// <summary>The address actually bound, e.g. <c>http://127.0.0.1:11436</c>.</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 

@@ -94,9 +94,14 @@ public sealed class PriceTable(SwitchboardConfig config)
     /// <summary>True for a Claude model name, whatever vendor path or region surrounds it.</summary>
     public static bool IsClaude(string model) => Normalize(model).StartsWith("claude", StringComparison.Ordinal);
 
-    /// <summary>A provider whose upstream is on this machine or a private network.</summary>
+    /// <summary>
+    /// A provider that runs models itself (<c>ollama</c>, an <c>openai</c>-compatible server) on this machine or a
+    /// private network. An <c>anthropic</c>, <c>gemini</c> or <c>bedrock</c> provider at a local address is a proxy in
+    /// front of the vendor, and is priced like the vendor.
+    /// </summary>
     public static bool IsLocal(ProviderConfig provider)
     {
+        if (provider.Type is not ("ollama" or "openai")) return false;
         var baseUrl = provider.BaseUrl is { } configured
             ? EnvExpander.Expand(configured)
             : provider.Type switch

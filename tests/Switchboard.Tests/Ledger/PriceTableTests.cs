@@ -15,6 +15,7 @@ public sealed class PriceTableTests
             ["lan"] = new ProviderConfig { Type = "openai", BaseUrl = "http://192.168.1.20:8000/v1" },
             ["openrouter"] = new ProviderConfig { Type = "openai", Preset = "openrouter" },
             ["bedrock"] = new ProviderConfig { Type = "bedrock", Region = "us-east-1" },
+            ["proxy"] = new ProviderConfig { Type = "anthropic", BaseUrl = "http://127.0.0.1:4000" },
         },
         Prices = prices,
     };
@@ -48,6 +49,10 @@ public sealed class PriceTableTests
     [InlineData("lan", "gpt-4o")]
     public void Find_ModelOnThisMachineOrNetwork_CostsNothing(string provider, string model) =>
         new PriceTable(Config()).Find(provider, model).ShouldBe(ModelPrice.Free);
+
+    [Fact]
+    public void Find_AnthropicProxyOnThisMachine_IsPricedLikeAnthropic() =>
+        new PriceTable(Config()).Find("proxy", "claude-sonnet-4-5")!.Input.ShouldBe(3);
 
     [Fact]
     public void Find_ConfigPrices_WinInOrderExactQualifiedThenExactThenLongestPrefix()

@@ -31,11 +31,6 @@ internal sealed class DashboardEndpoints(ConfigStore config, LedgerServices usag
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/ui", context =>
-        {
-            context.Response.Redirect("/ui/");
-            return Task.CompletedTask;
-        });
         app.MapGet("/ui/{file?}", PageAsync);
         app.MapGet("/ui/api/summary", DashboardGuard.Guarded(config, SummaryAsync));
         app.MapGet("/ui/api/requests", DashboardGuard.Guarded(config, RequestsAsync));
@@ -49,6 +44,12 @@ internal sealed class DashboardEndpoints(ConfigStore config, LedgerServices usag
     /// <summary>The embedded pages; the name comes from a fixed set, never from the file system.</summary>
     private static async Task PageAsync(HttpContext context)
     {
+        if (context.Request.Path.Value == "/ui")
+        {
+            // The pages link their scripts relatively, so they must be read from /ui/.
+            context.Response.Redirect("/ui/");
+            return;
+        }
         var name = context.Request.RouteValues["file"] as string ?? "index.html";
         var contentType = ContentTypes.GetValueOrDefault(Path.GetExtension(name));
         using var resource = contentType is null || name.Contains('/')

@@ -31,8 +31,9 @@ internal sealed partial class LedgerServices : IAsyncDisposable
         {
             ledger = UsageLedger.Open(home.LedgerFile);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception ex)
         {
+            // Whatever went wrong (a read-only folder, a corrupt file, a missing native SQLite), requests still flow.
             LogUnavailable(logger, ex, home.LedgerFile);
         }
         var writer = ledger is null ? null : new LedgerWriter(ledger, () => config.Current.Config.Ledger, logger, time);

@@ -46,6 +46,15 @@ public sealed class DashboardApiTests : IAsyncLifetime
         return JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!.AsObject();
     }
 
+    /// <summary>Opens the editor, changes its text with <paramref name="edit"/> and saves it.</summary>
+    private async Task<HttpResponseMessage> EditAsync(Func<string, string> edit)
+    {
+        var view = await ReadConfigAsync();
+        var text = edit(view["text"]!.GetValue<string>());
+        return await _switchboard.Client.SendAsync(
+            Api(HttpMethod.Put, "/ui/api/config", new { text, revision = view["revision"]!.GetValue<string>() }), Cancel);
+    }
+
     [Theory]
     [InlineData("/ui/api/summary")]
     [InlineData("/ui/api/requests")]
@@ -102,11 +111,8 @@ public sealed class DashboardApiTests : IAsyncLifetime
     [Fact]
     public async Task Save_InvalidEdit_IsRefusedWithItsPathAndTheFileIsUntouched()
     {
-        var view = await ReadConfigAsync();
-        var edited = view["text"]!.GetValue<string>().Replace("\"defaultProvider\": \"anthropic\"", "\"defaultProvider\": \"nowhere\", \"port\": 70000");
-
-        using var response = await _switchboard.Client.SendAsync(
-            Api(HttpMethod.Put, "/ui/api/config", new { text = edited, revision = view["revision"]!.GetValue<string>() }), Cancel);
+        using var response = await EditAsync(text =>
+            text.Replace("\"defaultProvider\": \"anthropic\"", "\"defaultProvider\": \"nowhere\", \"port\": 70000"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         var paths = JsonNode.Parse(await response.Content.ReadAsStringAsync(Cancel))!["problems"]!.AsArray()
@@ -118,12 +124,8 @@ public sealed class DashboardApiTests : IAsyncLifetime
     [Fact]
     public async Task Save_ValidEdit_RestoresMaskedSecretsKeepsReferencesAndIsServed()
     {
-        var view = await ReadConfigAsync();
-        var edited = view["text"]!.GetValue<string>().Replace("\"providers\": {",
-            "\"providers\": {\n    \"added\": { \"type\": \"ollama\", \"baseUrl\": \"http://127.0.0.1:11434\" },");
-
-        using var response = await _switchboard.Client.SendAsync(
-            Api(HttpMethod.Put, "/ui/api/config", new { text = edited, revision = view["revision"]!.GetValue<string>() }), Cancel);
+        using var response = await EditAsync(text => text.Replace("\"providers\": {",
+            "\"providers\": {\n    \"added\": { \"type\": \"ollama\", \"baseUrl\": \"http://127.0.0.1:11434\" },"));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Cancel));
         var onDisk = await File.ReadAllTextAsync(_switchboard.Home.Home.ConfigFile, Cancel);
@@ -138,11 +140,7 @@ public sealed class DashboardApiTests : IAsyncLifetime
     [Fact]
     public async Task Save_MaskedSecretMovedElsewhere_IsRefused()
     {
-        var view = await ReadConfigAsync();
-        var edited = view["text"]!.GetValue<string>().Replace("\"apiKey\": \"$OLLAMA_API_KEY\"", "\"apiKey\": \"********cdef\"");
-
-        using var response = await _switchboard.Client.SendAsync(
-            Api(HttpMethod.Put, "/ui/api/config", new { text = edited, revision = view["revision"]!.GetValue<string>() }), Cancel);
+        using var response = await EditAsync(text => text.Replace("\"apiKey\": \"$OLLAMA_API_KEY\"", "\"apiKey\": \"********cdef\""));
 
         response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await response.Content.ReadAsStringAsync(Cancel)).ShouldContain("providers.cloud.apiKey");

@@ -19,16 +19,7 @@ public sealed class LedgerRecordingTests : UpstreamBehindSwitchboard
         var stream = AnthropicWire.Event("message_start", StartWithCache) +
                      AnthropicWire.TextStream("claude-sonnet-4-5", "hello")[AnthropicWire.MessageStart("claude-sonnet-4-5").Length..]
                          .Replace("\"output_tokens\":5", "\"output_tokens\":77", StringComparison.Ordinal);
-        Upstream.Script(async (context, _) =>
-        {
-            context.Response.ContentType = "text/event-stream";
-            var bytes = Encoding.UTF8.GetBytes(stream);
-            for (var i = 0; i < bytes.Length; i += 37)
-            {
-                await context.Response.Body.WriteAsync(bytes.AsMemory(i, Math.Min(37, bytes.Length - i)));
-                await context.Response.Body.FlushAsync();
-            }
-        });
+        Upstream.Script((context, _) => AnthropicWire.WriteSseInPiecesAsync(context, stream));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = AnthropicWire.Json(AnthropicWire.Request()) };
         request.Headers.Add(UsageCaptureHeader, "session-abc");
 

@@ -19,9 +19,8 @@ public sealed class LiveFeed
         foreach (var watcher in _watchers) watcher.Writer.TryWrite(record);
     }
 
-    /// <summary>Requests finished from now on, until <paramref name="cancellationToken"/> ends the watch.</summary>
-    public async IAsyncEnumerable<RequestRecord> WatchAsync(
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Starts a watch at once: every request that finishes from now until it is disposed is in its reader.</summary>
+    public Watch Subscribe()
     {
         var channel = Channel.CreateBounded<RequestRecord>(new BoundedChannelOptions(WatcherBacklog)
         {
@@ -29,14 +28,16 @@ public sealed class LiveFeed
             FullMode = BoundedChannelFullMode.DropOldest,
         });
         lock (_lock) _watchers = [.. _watchers, channel];
-        try
+        return new Watch(this, channel);
+    }
+
+    public sealed class Watch(LiveFeed feed, Channel<RequestRecord> channel) : IDisposable
+    {
+        public ChannelReader<RequestRecord> Reader => channel.Reader;
+
+        public void Dispose()
         {
-            await foreach (var record in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                yield return record;
-        }
-        finally
-        {
-            lock (_lock) _watchers = _watchers.Where(watcher => watcher != channel).ToArray();
+            lock (feed._lock) feed._watchers = feed._watchers.Where(watcher => watcher != channel).ToArray();
         }
     }
 }

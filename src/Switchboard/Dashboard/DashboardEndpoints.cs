@@ -96,13 +96,13 @@ internal sealed class DashboardEndpoints(ConfigStore config, LedgerServices usag
         var response = context.Response;
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
-        var feed = usage.Live.WatchAsync(watch.Token);
+        using var feed = usage.Live.Subscribe();
         // The comment tells the page it is subscribed: requests from now on will arrive.
         await response.WriteAsync(": live\n\n", watch.Token);
         await response.Body.FlushAsync(watch.Token);
         try
         {
-            await foreach (var record in feed)
+            await foreach (var record in feed.Reader.ReadAllAsync(watch.Token))
             {
                 var json = JsonSerializer.Serialize(record, UsageJson.Default.RequestRecord);
                 await response.WriteAsync($"event: request\ndata: {json}\n\n", watch.Token);

@@ -9,9 +9,10 @@ need() { command -v "$1" >/dev/null 2>&1; }
 need dotnet || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 need npm || { echo "test.sh: npm is required to install the pinned Claude Code CLI" >&2; exit 1; }
 
-# Debian packages the end-to-end tests drive: tmux for the interactive /model picker.
+# Debian packages the end-to-end tests drive: tmux for the interactive /model picker, chromium for the dashboard.
 missing=()
 need tmux || missing+=(tmux)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   need apt-get || { echo "test.sh: install ${missing[*]} (no apt-get here)" >&2; exit 1; }
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -32,6 +33,8 @@ set -e
 passed=$(grep -Eo 'succeeded: *[0-9]+' "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo 'failed: *[0-9]+' "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
 rm -f "$log"
+artifacts=tests/Switchboard.Tests/bin/Release/net10.0/artifacts
+[ -d "$artifacts" ] && echo "test artifacts (dashboard screenshots): $artifacts"
 echo "${passed:-0} passed, ${failed:-0} failed"
 if [ "$status" -ne 0 ]; then exit "$status"; fi
 if [ "${passed:-0}" -eq 0 ]; then echo "test.sh: no test ran" >&2; exit 1; fi

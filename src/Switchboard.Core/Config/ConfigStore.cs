@@ -35,6 +35,9 @@ public sealed partial class ConfigStore
 
     public string File => _file;
 
+    /// <summary>The provider types the file is checked against (the config editor checks edits the same way).</summary>
+    public ProviderRegistry Registry => _registry;
+
     /// <summary>Problems with the file as it is now on disk; empty when the serving config is the file's.</summary>
     public IReadOnlyList<ConfigError> Problems { get; private set; } = [];
 

@@ -18,6 +18,15 @@ public static class ConfigValidator
                           "or use 127.0.0.1");
         if (config.PingIntervalSeconds <= 0) Add("$.pingIntervalSeconds", "must be greater than 0");
 
+        if (config.Ledger.RetentionDays < 1) Add("$.ledger.retentionDays", "must be at least 1 (day)");
+        foreach (var (model, price) in config.Prices ?? [])
+        {
+            if (model.Length == 0 || model == "*") Add("$.prices", "a price needs a model name or prefix, not '' or '*'");
+            foreach (var (key, value) in new[] { ("input", price.Input), ("output", price.Output),
+                         ("cacheRead", price.CacheRead ?? 0), ("cacheWrite", price.CacheWrite ?? 0) })
+                if (value < 0 || !double.IsFinite(value)) Add($"$.prices.{model}.{key}", "must be a price of 0 or more (USD per million tokens)");
+        }
+
         if (!config.Providers.ContainsKey(config.DefaultProvider))
             Add("$.defaultProvider", $"'{config.DefaultProvider}' is not a configured provider; configured: " +
                                      NameList(config.Providers.Keys));

@@ -54,4 +54,12 @@ public sealed record SwitchboardConfig
 
     /// <summary>How long a translated stream may stay silent before a <c>ping</c> event is sent.</summary>
     public double PingIntervalSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Prices by model, overriding the built-in table: <c>model</c>, <c>provider:model</c>, or either ending in
+    /// <c>*</c> for a prefix.
+    /// </summary>
+    public Dictionary<string, ModelPrice>? Prices { get; set; }
+
+    public LedgerConfig Ledger { get; set; } = new();
 }

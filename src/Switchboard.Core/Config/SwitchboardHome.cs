@@ -10,6 +10,7 @@ public sealed record SwitchboardHome(string Folder)
     public string SchemaFile => Path.Combine(Folder, "config.schema.json");
     public string PidFile => Path.Combine(Folder, "switchboard.pid");
     public string LogFile => Path.Combine(Folder, "switchboard.log");
+    public string LedgerFile => Path.Combine(Folder, "usage.db");
 
     public static SwitchboardHome FromEnvironment()
     {

@@ -30,6 +30,8 @@ public static class CliApp
             ImportCommand.Create(),
             PresetCommand.Create(),
             StatuslineCommand.Create(),
+            UsageCommand.Create(),
+            UiCommand.Create(),
         };
         return await root.Parse(args).InvokeAsync();
     }

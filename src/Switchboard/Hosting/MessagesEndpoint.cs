@@ -45,6 +45,9 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
 
             var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, clientKey);
             var decision = Router.Decide(request, clientHeaders, snapshot.Config, PinnedTarget(context));
+            var usage = UsageCapture.Of(context);
+            usage?.Routed(request, model, decision.Primary, clientStreams);
+            if (usage is not null) (usage.Duty, usage.Rule) = (decision.Duty, decision.Reason);
             var call = new ProviderCall
             {
                 Request = request,
@@ -57,6 +60,8 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
 
             var sent = await sender.SendAsync(decision, call, snapshot, countTokens, context.RequestAborted);
             target = sent.Target.ToString();
+            usage?.Routed(request, model, sent.Target, clientStreams);
+            if (usage is not null) usage.Fallbacks = sent.Fallbacks.Count;
             if (!countTokens) sessions.Record(request, decision.Duty, target, decision.EstimatedTokens);
             using var reply = sent.Reply;
             var pingInterval = TimeSpan.FromSeconds(snapshot.Config.PingIntervalSeconds);

@@ -22,8 +22,8 @@ internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
     public Task WriteAsync(HttpContext context, ProviderReply reply, bool streaming, TimeSpan pingInterval) => reply switch
     {
         UpstreamHttpReply upstream => RelayAsync(context, upstream),
-        EventStreamReply events when streaming => StreamAsync(context, events.Events, pingInterval),
-        EventStreamReply events => CompleteAsync(context, events.Events),
+        EventStreamReply events when streaming => StreamAsync(context, UsageCapture.Watch(context, events.Events), pingInterval),
+        EventStreamReply events => CompleteAsync(context, UsageCapture.Watch(context, events.Events)),
         TokenCountReply count => WriteJsonAsync(context, new TokenCount { InputTokens = count.InputTokens }),
         _ => throw new InvalidOperationException($"No writer for {reply.GetType().Name}"),
     };
@@ -37,17 +37,18 @@ internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
         CopyHeaders(upstream.Content.Headers, response);
 
         var isEventStream = upstream.Content.Headers.ContentType?.MediaType == "text/event-stream";
+        var body = UsageCapture.Watch(context, reply.Body, isEventStream);
         try
         {
             if (isEventStream)
             {
                 response.Headers.ContentLength = null;
                 await response.StartAsync(context.RequestAborted);
-                await new SseBoundaryRelay(response.BodyWriter).CopyAsync(reply.Body, context.RequestAborted);
+                await new SseBoundaryRelay(response.BodyWriter).CopyAsync(body, context.RequestAborted);
             }
             else
             {
-                await reply.Body.CopyToAsync(response.Body, context.RequestAborted);
+                await body.CopyToAsync(response.Body, context.RequestAborted);
             }
         }
         catch (Exception ex) when (IsUpstreamFailure(ex, context))

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Dashboard;
 using Switchboard.Providers;
 using Switchboard.Routing;
 
@@ -23,16 +24,21 @@ public sealed class SwitchboardServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly UpstreamClient _upstream;
     private readonly ServerOptions _options;
+    private readonly LedgerServices _usage;
 
-    private SwitchboardServer(WebApplication app, UpstreamClient upstream, ServerOptions options, ConfigStore config)
+    private SwitchboardServer(WebApplication app, UpstreamClient upstream, ServerOptions options, ConfigStore config, LedgerServices usage)
     {
         _app = app;
         _upstream = upstream;
         _options = options;
+        _usage = usage;
         Config = config;
     }
 
     public ConfigStore Config { get; }
+
+    /// <summary>The ledger, metrics and live feed this server records to.</summary>
+    internal LedgerServices Usage => _usage;
 
     /// <summary>The address actually bound, e.g. <c>http://127.0.0.1:11436</c>.</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
@@ -76,7 +82,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var server = new SwitchboardServer(app, upstream, options, configStore);
+        var usage = LedgerServices.Create(options.Home, configStore, loggerFactory.CreateLogger("Switchboard.Ledger"), options.Time);
+        var server = new SwitchboardServer(app, upstream, options, configStore, usage);
         server.MapEndpoints();
         return server;
     }
@@ -94,18 +101,20 @@ public sealed class SwitchboardServer : IAsyncDisposable
             context.HttpContext.Response.StatusCode,
             AnthropicError.TypeForStatus(context.HttpContext.Response.StatusCode),
             $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} is not served here. Switchboard " +
-            "serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /health and GET /.")));
+            "serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /health, GET /metrics, " +
+            "GET /ui (the dashboard) and GET /.")));
 
-        _app.MapPost("/v1/messages", messages.HandleMessagesAsync);
+        _app.MapPost("/v1/messages", UsageCapture.Recording(messages.HandleMessagesAsync, _usage.Recorder, _options.Time));
         _app.MapPost("/v1/messages/count_tokens", messages.HandleCountTokensAsync);
         // A URL that forces its target whatever the body says (seed 003): /ollama-local:qwen3:8b/v1/messages.
-        _app.MapPost("/{target}/v1/messages", messages.HandleMessagesAsync);
+        _app.MapPost("/{target}/v1/messages", UsageCapture.Recording(messages.HandleMessagesAsync, _usage.Recorder, _options.Time));
         _app.MapPost("/{target}/v1/messages/count_tokens", messages.HandleCountTokensAsync);
         _app.MapGet("/v1/models", info.ModelsAsync);
         _app.MapMethods("/api/hello", ["GET", "HEAD"], info.HelloAsync);
         _app.MapGet("/health", info.HealthAsync);
         _app.MapGet("/api/statusline", sessions.HandleAsync);
         _app.MapGet("/", info.RootAsync);
+        new DashboardEndpoints(Config, _usage, _options.Time, _app.Lifetime.ApplicationStopping).Map(_app);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -131,6 +140,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await _usage.DisposeAsync();
         _upstream.Dispose();
         if (_options.WritePidFile && File.Exists(_options.Home.PidFile)) File.Delete(_options.Home.PidFile);
     }

@@ -47,6 +47,12 @@ public sealed partial class NativeAotPublishTests
                 .ShouldStartWith("The request body is not a valid Messages request");
             using var missing = await http.PostAsync("/v1/messages", AnthropicWire.Json("""{"model":"m","messages":[]}"""), Cancel);
             (await missing.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error")).ShouldBe("max_tokens: Field required");
+
+            // And the usage ledger (SQLite through its native library) and the embedded dashboard work natively too
+            using var summary = await http.GetAsync("/ui/api/summary?period=30d", Cancel);
+            summary.StatusCode.ShouldBe(HttpStatusCode.OK, await summary.Content.ReadAsStringAsync(Cancel));
+            (await summary.Content.ReadAsStringAsync(Cancel)).ShouldContain("\"period\":\"30d\"");
+            (await http.GetStringAsync("/ui/", Cancel)).ShouldContain("<title>Switchboard</title>");
         }
         finally
         {

@@ -59,17 +59,8 @@ public sealed class PassThroughTests : UpstreamBehindSwitchboard
     public async Task Messages_Streaming_RelaysTheUpstreamBytesExactly()
     {
         var stream = AnthropicWire.TextStream("claude-x", "streamed 日本 🚀");
-        Upstream.Script(async (context, _) =>
-        {
-            // Written in awkward pieces, as a network would deliver them
-            context.Response.ContentType = "text/event-stream";
-            var bytes = Encoding.UTF8.GetBytes(stream);
-            for (var i = 0; i < bytes.Length; i += 37)
-            {
-                await context.Response.Body.WriteAsync(bytes.AsMemory(i, Math.Min(37, bytes.Length - i)));
-                await context.Response.Body.FlushAsync();
-            }
-        });
+        // Written in awkward pieces, as a network would deliver them
+        Upstream.Script((context, _) => AnthropicWire.WriteSseInPiecesAsync(context, stream));
 
         using var response = await Switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel);
 

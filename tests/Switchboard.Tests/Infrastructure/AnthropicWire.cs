@@ -36,6 +36,18 @@ public static class AnthropicWire
         await context.Response.Body.FlushAsync();
     }
 
+    /// <summary>Writes an SSE body in awkward pieces of <paramref name="piece"/> bytes, as a network would deliver it.</summary>
+    public static async Task WriteSseInPiecesAsync(HttpContext context, string sse, int piece = 37)
+    {
+        context.Response.ContentType = "text/event-stream";
+        var bytes = Encoding.UTF8.GetBytes(sse);
+        for (var i = 0; i < bytes.Length; i += piece)
+        {
+            await context.Response.Body.WriteAsync(bytes.AsMemory(i, Math.Min(piece, bytes.Length - i)));
+            await context.Response.Body.FlushAsync();
+        }
+    }
+
     public static async Task WriteJsonAsync(HttpContext context, string json, int status = 200)
     {
         context.Response.StatusCode = status;

@@ -135,6 +135,10 @@ public sealed class RoutingIntegrationTests : IAsyncLifetime
         TextOf(await response.Content.ReadAsStringAsync(Cancel)).ShouldBe("from ollama qwen3:8b");
         failing.Requests.Count.ShouldBe(3); // the first try and two retries
         switchboard.Logs.All.ShouldContain("fallbacks=flaky:claude-sonnet-4-5");
+        // And the ledger records the route: duty, rule, the target that answered and the fallback taken
+        var record = (await switchboard.RecordsAsync(1)).ShouldHaveSingleItem();
+        (record.Duty, record.Rule, record.Provider, record.Model, record.RequestedModel, record.Fallbacks)
+            .ShouldBe(("default", (string?)"duty:default", "ollama-local", "qwen3:8b", "gpt-anything", 1));
     }
 
     [Fact]

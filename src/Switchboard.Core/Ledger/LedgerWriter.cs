@@ -1,0 +1,144 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Switchboard.Config;
+
+namespace Switchboard.Ledger;
+
+/// <summary>
+/// Writes records to the ledger off the request path. <see cref="Record"/> only queues (a bounded queue: memory stays
+/// bounded whatever the disk does); one background loop appends what has queued up in one transaction per batch and
+/// deletes what is past retention once an hour. When the queue is full the record is dropped, counted in
+/// <see cref="Dropped"/> and logged (the first loss at once, then at most every <see cref="LossLogInterval"/>).
+/// </summary>
+public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
+{
+    public const int DefaultCapacity = 10_000;
+    public static readonly TimeSpan LossLogInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromHours(1);
+    private const int MaxBatch = 500;
+
+    private readonly ILedgerStore _store;
+    private readonly Func<LedgerConfig> _config;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<RequestRecord> _queue;
+    private readonly Task _loop;
+    private long _dropped;
+    private long _droppedLogged;
+    private long _lastLossLog = long.MinValue;
+    private long _written;
+    private long _failed;
+    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
+
+    public LedgerWriter(ILedgerStore store, Func<LedgerConfig> config, ILogger logger, TimeProvider? time = null,
+        int capacity = DefaultCapacity)
+    {
+        _store = store;
+        _config = config;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _queue = Channel.CreateBounded<RequestRecord>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Records lost because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Records stored.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Records the store refused (a full disk, a broken file); each failure is logged.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    public int Queued => _queue.Reader.Count;
+
+    public void Record(RequestRecord record)
+    {
+        if (!_config().Enabled) return;
+        if (_queue.Writer.TryWrite(record)) return;
+        Interlocked.Increment(ref _dropped);
+        ReportLoss(force: false);
+    }
+
+    /// <summary>Logs losses not yet logged: at once the first time, then at most once per interval (always when forced).</summary>
+    private void ReportLoss(bool force)
+    {
+        if (Interlocked.Read(ref _droppedLogged) == Dropped) return;
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastLossLog);
+        if (!force && last != long.MinValue && _time.GetElapsedTime(last, now) < LossLogInterval) return;
+        if (Interlocked.CompareExchange(ref _lastLossLog, now, last) != last && !force) return;
+        var total = Dropped;
+        var lost = total - Interlocked.Exchange(ref _droppedLogged, total);
+        if (lost > 0) LogDropped(_logger, lost, total, _queue.Reader.Count);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<RequestRecord>(MaxBatch);
+        Prune();
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record)) batch.Add(record);
+            try
+            {
+                _store.Append(batch);
+                Interlocked.Add(ref _written, batch.Count);
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Add(ref _failed, batch.Count);
+                LogWriteFailed(_logger, ex, batch.Count);
+            }
+            batch.Clear();
+            ReportLoss(force: false);
+            if (_time.GetUtcNow() >= _nextPrune) Prune();
+        }
+    }
+
+    private void Prune()
+    {
+        var now = _time.GetUtcNow();
+        _nextPrune = now + PruneInterval;
+        try
+        {
+            var deleted = _store.DeleteBefore(now.AddDays(-_config().RetentionDays));
+            if (deleted > 0) LogPruned(_logger, deleted, _config().RetentionDays);
+        }
+        catch (Exception ex)
+        {
+            LogPruneFailed(_logger, ex);
+        }
+    }
+
+    /// <summary>Writes what is queued (waiting at most <paramref name="timeout"/> for a slow disk) and stops.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAny(_loop, Task.Delay(timeout, _time)).ConfigureAwait(false);
+        ReportLoss(force: true);
+        if (!_loop.IsCompleted) LogAbandoned(_logger, _queue.Reader.Count);
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync(TimeSpan.FromSeconds(5)));
+
+    [LoggerMessage(200, LogLevel.Warning,
+        "Usage ledger queue full: {Lost} request(s) not recorded ({Total} in all since start; {Queued} waiting for the disk)")]
+    private static partial void LogDropped(ILogger logger, long lost, long total, int queued);
+
+    [LoggerMessage(201, LogLevel.Error, "Usage ledger: {Count} request(s) could not be written")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(202, LogLevel.Information, "Usage ledger: deleted {Count} request(s) older than {Days} days")]
+    private static partial void LogPruned(ILogger logger, int count, int days);
+
+    [LoggerMessage(203, LogLevel.Error, "Usage ledger: deleting old requests failed")]
+    private static partial void LogPruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(204, LogLevel.Warning, "Usage ledger: stopped with {Count} request(s) still waiting for the disk")]
+    private static partial void LogAbandoned(ILogger logger, int count);
+}

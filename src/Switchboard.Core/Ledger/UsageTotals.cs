@@ -1,0 +1,50 @@
+namespace Switchboard.Ledger;
+
+/// <summary>What a group of requests (one provider, one model, one hour…) added up to.</summary>
+public sealed record UsageTotals
+{
+    /// <summary>The group: a provider, <c>provider:model</c>, a duty or a session ("" when unknown).</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The start of the time bucket, for series.</summary>
+    public DateTimeOffset? Bucket { get; init; }
+
+    public long Requests { get; init; }
+    public long Errors { get; init; }
+    public long InputTokens { get; init; }
+    public long OutputTokens { get; init; }
+    public long CacheReadTokens { get; init; }
+    public long CacheWriteTokens { get; init; }
+    public double Cost { get; init; }
+    public double RequestedCost { get; init; }
+    public double Savings { get; init; }
+
+    /// <summary>Requests whose model has no known price (counted at zero cost).</summary>
+    public long Unpriced { get; init; }
+
+    /// <summary>The groups added up, under <paramref name="key"/>.</summary>
+    public static UsageTotals Sum(string key, IEnumerable<UsageTotals> groups) => groups.Aggregate(
+        new UsageTotals { Key = key },
+        (sum, group) => sum with
+        {
+            Requests = sum.Requests + group.Requests,
+            Errors = sum.Errors + group.Errors,
+            InputTokens = sum.InputTokens + group.InputTokens,
+            OutputTokens = sum.OutputTokens + group.OutputTokens,
+            CacheReadTokens = sum.CacheReadTokens + group.CacheReadTokens,
+            CacheWriteTokens = sum.CacheWriteTokens + group.CacheWriteTokens,
+            Cost = sum.Cost + group.Cost,
+            RequestedCost = sum.RequestedCost + group.RequestedCost,
+            Savings = sum.Savings + group.Savings,
+            Unpriced = sum.Unpriced + group.Unpriced,
+        });
+}
+
+public enum UsageGrouping
+{
+    Provider,
+    Model,
+    Duty,
+    Session,
+    RequestedModel,
+}

@@ -1,0 +1,172 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Switchboard.Anthropic;
+using Switchboard.Config;
+using Switchboard.Hosting;
+using Switchboard.Ledger;
+
+namespace Switchboard.Dashboard;
+
+/// <summary>
+/// <c>/ui</c>: the dashboard's pages (embedded, served as they are) and its API under <c>/ui/api</c>: usage
+/// summaries and recent requests from the ledger, a live feed of requests as they finish, and the config editor.
+/// <c>/metrics</c> sits beside it. Everything but the static pages goes through <see cref="DashboardGuard"/>.
+/// </summary>
+internal sealed class DashboardEndpoints(ConfigStore config, LedgerServices usage, TimeProvider time, CancellationToken stopping)
+{
+    private const string ResourcePrefix = "dashboard/";
+
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        [".html"] = "text/html; charset=utf-8",
+        [".js"] = "text/javascript; charset=utf-8",
+        [".css"] = "text/css; charset=utf-8",
+        [".svg"] = "image/svg+xml",
+    };
+
+    private readonly ConfigEditor _editor = new(config);
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/ui/{file?}", PageAsync);
+        app.MapGet("/ui/api/summary", DashboardGuard.Guarded(config, SummaryAsync));
+        app.MapGet("/ui/api/requests", DashboardGuard.Guarded(config, RequestsAsync));
+        app.MapGet("/ui/api/live", DashboardGuard.Guarded(config, LiveAsync));
+        app.MapGet("/ui/api/config", DashboardGuard.Guarded(config, ConfigAsync));
+        app.MapPost("/ui/api/config/check", DashboardGuard.Guarded(config, CheckAsync));
+        app.MapPut("/ui/api/config", DashboardGuard.Guarded(config, SaveAsync));
+        app.MapGet("/metrics", DashboardGuard.Guarded(config, MetricsAsync));
+    }
+
+    /// <summary>The embedded pages; the name comes from a fixed set, never from the file system.</summary>
+    private static async Task PageAsync(HttpContext context)
+    {
+        if (context.Request.Path.Value == "/ui")
+        {
+            // The pages link their scripts relatively, so they must be read from /ui/.
+            context.Response.Redirect("/ui/");
+            return;
+        }
+        var name = context.Request.RouteValues["file"] as string ?? "index.html";
+        var contentType = ContentTypes.GetValueOrDefault(Path.GetExtension(name));
+        using var resource = contentType is null || name.Contains('/')
+            ? null
+            : typeof(DashboardEndpoints).Assembly.GetManifestResourceStream(ResourcePrefix + name);
+        if (resource is null)
+        {
+            await ErrorReplies.WriteAsync(context, AnthropicError.NotFound($"The dashboard has no page '{name}'."));
+            return;
+        }
+        var headers = context.Response.Headers;
+        headers.ContentType = contentType;
+        headers.CacheControl = "no-cache";
+        headers["X-Content-Type-Options"] = "nosniff";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Content-Security-Policy"] =
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'";
+        await resource.CopyToAsync(context.Response.Body, context.RequestAborted);
+    }
+
+    private Task SummaryAsync(HttpContext context)
+    {
+        if (UsagePeriod.Parse(context.Request.Query["period"], time) is not { } period)
+            return BadPeriod(context);
+        if (usage.Ledger is not { } ledger) return NoLedger(context);
+        var summary = UsageSummary.Read(ledger, period, usage.Writer?.Dropped ?? 0);
+        return context.Response.WriteAsJsonAsync(summary, UsageJson.Default.UsageSummary, cancellationToken: context.RequestAborted);
+    }
+
+    private Task RequestsAsync(HttpContext context)
+    {
+        if (UsagePeriod.Parse(context.Request.Query["period"], time) is not { } period)
+            return BadPeriod(context);
+        if (usage.Ledger is not { } ledger) return NoLedger(context);
+        var limit = int.TryParse(context.Request.Query["limit"], out var requested) ? Math.Clamp(requested, 1, 1000) : 200;
+        var records = ledger.Recent(period.From, period.To, limit).ToList();
+        return context.Response.WriteAsJsonAsync(records, UsageJson.Default.ListRequestRecord, cancellationToken: context.RequestAborted);
+    }
+
+    /// <summary>Server-sent events, one <c>request</c> event per finished request, until the page or the daemon goes.</summary>
+    private async Task LiveAsync(HttpContext context)
+    {
+        using var watch = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var response = context.Response;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        using var feed = usage.Live.Subscribe();
+        // The comment tells the page it is subscribed: requests from now on will arrive.
+        await response.WriteAsync(": live\n\n", watch.Token);
+        await response.Body.FlushAsync(watch.Token);
+        try
+        {
+            await foreach (var record in feed.Reader.ReadAllAsync(watch.Token))
+            {
+                var json = JsonSerializer.Serialize(record, UsageJson.Default.RequestRecord);
+                await response.WriteAsync($"event: request\ndata: {json}\n\n", watch.Token);
+                await response.Body.FlushAsync(watch.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private Task ConfigAsync(HttpContext context) =>
+        context.Response.WriteAsJsonAsync(_editor.Read(), DashboardJson.Default.ConfigView, cancellationToken: context.RequestAborted);
+
+    private async Task CheckAsync(HttpContext context)
+    {
+        if (await ReadEditAsync(context) is not { } edit) return;
+        var (_, problems) = _editor.Check(edit.Text);
+        await context.Response.WriteAsJsonAsync(new CheckResult(problems.Count == 0, problems), DashboardJson.Default.CheckResult,
+            cancellationToken: context.RequestAborted);
+    }
+
+    private async Task SaveAsync(HttpContext context)
+    {
+        if (await ReadEditAsync(context) is not { } edit) return;
+        var result = _editor.Save(edit);
+        context.Response.StatusCode = result.Outcome switch
+        {
+            SaveOutcome.Saved => StatusCodes.Status200OK,
+            SaveOutcome.Conflict => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status422UnprocessableEntity,
+        };
+        await context.Response.WriteAsJsonAsync(result, DashboardJson.Default.SaveResult, cancellationToken: context.RequestAborted);
+    }
+
+    /// <summary>An edit as JSON; a JSON content type is required, so a cross-site form can never post one.</summary>
+    private static async Task<ConfigEdit?> ReadEditAsync(HttpContext context)
+    {
+        if (!context.Request.HasJsonContentType())
+        {
+            await ErrorReplies.WriteAsync(context, new AnthropicError(415, ErrorTypes.InvalidRequest, "Send the edit as application/json."));
+            return null;
+        }
+        try
+        {
+            var edit = await context.Request.ReadFromJsonAsync(DashboardJson.Default.ConfigEdit, context.RequestAborted);
+            if (edit?.Text is not null && edit.Revision is not null) return edit;
+        }
+        catch (JsonException)
+        {
+        }
+        await ErrorReplies.WriteAsync(context, AnthropicError.InvalidRequest("Send {\"text\": \"…\", \"revision\": \"…\"}."));
+        return null;
+    }
+
+    private Task MetricsAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        return context.Response.WriteAsync(usage.Metrics.Write(usage.Writer), Encoding.UTF8, context.RequestAborted);
+    }
+
+    private static Task BadPeriod(HttpContext context) => ErrorReplies.WriteAsync(context,
+        AnthropicError.InvalidRequest($"period must be one of {string.Join(", ", UsagePeriod.Names)}."));
+
+    private static Task NoLedger(HttpContext context) => ErrorReplies.WriteAsync(context,
+        AnthropicError.Api("The usage ledger could not be opened; see the daemon's log.", 503));
+}

@@ -58,35 +58,19 @@ internal static class OllamaRequestMapper
 
     private static OllamaMessage Assistant(MessageContent? content, Dictionary<string, string> toolNames)
     {
-        var text = new StringBuilder();
-        var thinking = new StringBuilder();
-        List<OllamaToolCall>? calls = null;
-        foreach (var block in content?.AsBlocks() ?? [])
-        {
-            switch (block.Type)
-            {
-                case ContentBlockTypes.Text:
-                    text.Append(block.Text);
-                    break;
-                case ContentBlockTypes.Thinking:
-                    thinking.Append(block.Thinking);
-                    break;
-                case ContentBlockTypes.ToolUse when block.Name is { } name:
-                    if (block.Id is { } id) toolNames[id] = name;
-                    (calls ??= []).Add(new OllamaToolCall
-                    {
-                        Id = block.Id,
-                        Function = new OllamaFunctionCall { Name = name, Arguments = block.Input ?? EmptyObject },
-                    });
-                    break;
-            }
-        }
+        var turn = AssistantTurn.Of(content);
+        foreach (var call in turn.ToolUses)
+            if (call.Id is { } id) toolNames[id] = call.Name!;
         return new OllamaMessage
         {
             Role = "assistant",
-            Content = text.ToString(),
-            Thinking = thinking.Length > 0 ? thinking.ToString() : null,
-            ToolCalls = calls,
+            Content = turn.Text,
+            Thinking = turn.Thinking.Length > 0 ? turn.Thinking : null,
+            ToolCalls = turn.ToolUses.Count == 0 ? null : turn.ToolUses.Select(call => new OllamaToolCall
+            {
+                Id = call.Id,
+                Function = new OllamaFunctionCall { Name = call.Name!, Arguments = call.Input ?? EmptyObject },
+            }).ToList(),
         };
     }
 

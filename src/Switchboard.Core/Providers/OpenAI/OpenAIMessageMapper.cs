@@ -57,37 +57,25 @@ internal sealed class OpenAIMessageMapper(OpenAISettings settings, ToolNameMap t
 
     private void AddAssistant(MessageContent? content)
     {
-        var text = new StringBuilder();
-        var thinking = new StringBuilder();
+        var turn = AssistantTurn.Of(content);
         List<ChatToolCall>? calls = null;
-        foreach (var block in content?.AsBlocks() ?? [])
+        foreach (var block in turn.ToolUses)
         {
-            switch (block.Type)
+            var id = block.Id ?? "toolu_sb_" + Guid.NewGuid().ToString("N")[..20];
+            _callNames[id] = block.Name!;
+            (calls ??= []).Add(new ChatToolCall
             {
-                case ContentBlockTypes.Text:
-                    text.Append(block.Text);
-                    break;
-                case ContentBlockTypes.Thinking:
-                    thinking.Append(block.Thinking);
-                    break;
-                case ContentBlockTypes.ToolUse when block.Name is { } name:
-                    var id = block.Id ?? "toolu_sb_" + Guid.NewGuid().ToString("N")[..20];
-                    _callNames[id] = name;
-                    (calls ??= []).Add(new ChatToolCall
-                    {
-                        Id = id,
-                        Function = new ChatFunctionCall { Name = toolNames.Shorten(name), Arguments = block.Input?.GetRawText() ?? "{}" },
-                    });
-                    break;
-            }
+                Id = id,
+                Function = new ChatFunctionCall { Name = toolNames.Shorten(block.Name!), Arguments = block.Input?.GetRawText() ?? "{}" },
+            });
         }
-        if (text.Length == 0 && calls is null) return;
+        if (turn.Text.Length == 0 && calls is null) return;
         _messages.Add(new ChatMessage
         {
             Role = "assistant",
-            Content = text.Length > 0 ? ChatContent.FromText(text.ToString()) : null,
+            Content = turn.Text.Length > 0 ? ChatContent.FromText(turn.Text) : null,
             ToolCalls = calls,
-            ReasoningContent = settings.SendsReasoningBack && calls is not null && thinking.Length > 0 ? thinking.ToString() : null,
+            ReasoningContent = settings.SendsReasoningBack && calls is not null && turn.Thinking.Length > 0 ? turn.Thinking : null,
         });
         _unanswered = calls?.Select(call => call.Id).ToList();
     }

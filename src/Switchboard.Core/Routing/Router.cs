@@ -38,7 +38,7 @@ public static class Router
         int? estimate = null;
         int Estimate() => estimate ??= TokenCounter.Count(request);
         // The estimate is only worth its cost when something routes on it.
-        var tokensMatter = config.Routes?.LongContext is not null || config.Rules?.Any(r => r.When.MinTokens is not null || r.When.MaxTokens is not null) == true;
+        var tokensMatter = CountsTokens(config);
         var duties = DutyDetector.Detect(request, headers, () => tokensMatter ? Estimate() : 0, config.LongContextThreshold, tagged is not null);
         var order = Duties.Order(config.DutyOrder);
         var duty = order.FirstOrDefault(duties.Contains) ?? Duties.Default;
@@ -69,6 +69,10 @@ public static class Router
         if (ProviderListing(model, config) is { } owner) return Decision([$"{owner}:{model}"], "listed by " + owner);
         return new([ModelTargetParser.Resolve(model, config)], duty, "default provider", estimate, duties);
     }
+
+    /// <summary>Whether routing needs a token count at all: only a longContext route or a rule on tokens does.</summary>
+    public static bool CountsTokens(SwitchboardConfig config) =>
+        config.Routes?.LongContext is not null || config.Rules?.Any(r => r.When.MinTokens is not null || r.When.MaxTokens is not null) == true;
 
     /// <summary>A non-Claude model name goes to the provider whose configured <c>models</c> list it, when one does.</summary>
     private static string? ProviderListing(string model, SwitchboardConfig config) =>

@@ -119,7 +119,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
-        TokenCounter.Warm();
+        // The vocabulary costs tens of MB: load it ahead only when routing will count every request.
+        if (Router.CountsTokens(Config.Current.Config)) TokenCounter.Warm();
         await _app.StartAsync(cancellationToken);
         var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First();

@@ -92,7 +92,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
     {
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
         var sender = new TargetSender(new TargetHealth(_options.Time), _options.Time, logger);
-        var sessions = new SessionActivity();
+        var sessions = new SessionActivity(Config);
         var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), sender, logger, sessions);
         var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger);
 

@@ -31,6 +31,18 @@ public sealed class ClientAuthTests : UpstreamBehindSwitchboard
     }
 
     [Fact]
+    public async Task Statusline_IsBehindTheKeyToo()
+    {
+        using var refused = await Switchboard.Client.GetAsync("/api/statusline?session=s1", Cancel);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/statusline?session=s1");
+        request.Headers.TryAddWithoutValidation("x-switchboard-key", SwitchboardKey);
+        using var allowed = await Switchboard.Client.SendAsync(request, Cancel);
+
+        await refused.ShouldBeAnthropicErrorAsync(HttpStatusCode.Unauthorized, "authentication_error");
+        allowed.StatusCode.ShouldBe(HttpStatusCode.NotFound); // no request seen for that session yet
+    }
+
+    [Fact]
     public async Task Messages_KeyInItsOwnHeader_ForwardsTheClientsAnthropicCredentialOnly()
     {
         using var response = await Send(("x-switchboard-key", SwitchboardKey), ("authorization", "Bearer sk-ant-oat01-user"));

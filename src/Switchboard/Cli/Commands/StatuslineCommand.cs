@@ -34,7 +34,7 @@ internal static class StatuslineCommand
         var parts = new List<string>();
         StatuslineReply? reply = null;
         if (url is null) parts.Add("switchboard: not running");
-        else if (session is not null) reply = await AskAsync(url, session, cancellationToken);
+        else if (session is not null) reply = await AskAsync(url, session, ClientKey(home), cancellationToken);
 
         if (reply?.Last is { } last)
         {
@@ -47,9 +47,14 @@ internal static class StatuslineCommand
         return string.Join(" | ", parts);
     }
 
-    private static async Task<StatuslineReply?> AskAsync(string url, string session, CancellationToken cancellationToken)
+    /// <summary>The router's client key, from the same config the router reads, if one is set.</summary>
+    private static string? ClientKey(SwitchboardHome home) =>
+        EnvExpander.ExpandOrNull(ConfigLoader.TryLoad(home.ConfigFile, CliProviders.Registry).Config?.ApiKey);
+
+    private static async Task<StatuslineReply?> AskAsync(string url, string session, string? clientKey, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        if (clientKey is not null) http.DefaultRequestHeaders.TryAddWithoutValidation(ClaudeEnvironment.ClientAuthHeader, clientKey);
         try
         {
             using var response = await http.GetAsync($"{url}/api/statusline?session={Uri.EscapeDataString(session)}", cancellationToken);

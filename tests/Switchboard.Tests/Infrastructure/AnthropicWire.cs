@@ -73,6 +73,14 @@ public static class AnthropicWire
         return events;
     }
 
+    /// <summary>The text of a streamed reply (SSE), its deltas joined.</summary>
+    public static async Task<string> TextOfAsync(string sse, CancellationToken cancellationToken)
+    {
+        var events = new List<StreamEvent>();
+        await foreach (var e in SseEventReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(sse)), cancellationToken)) events.Add(e);
+        return string.Concat(Assemble(events).Content.Select(block => block.Text));
+    }
+
     /// <summary>The message a list of events adds up to, as a non-streaming client would get it.</summary>
     public static MessageResponse Assemble(IEnumerable<StreamEvent> events)
     {

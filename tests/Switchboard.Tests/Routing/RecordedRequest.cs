@@ -15,4 +15,17 @@ public static class RecordedClaudeCode
             : [];
         return (request, headers);
     }
+
+    /// <summary>The recording as an HTTP request to Switchboard, with the headers Claude Code sent.</summary>
+    public static HttpRequestMessage HttpRequest(string name, string path = "/v1/messages")
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "requests", name + ".json")));
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = Infrastructure.AnthropicWire.Json(document.RootElement.GetProperty("body").GetRawText()),
+        };
+        foreach (var header in document.RootElement.GetProperty("headers").EnumerateObject())
+            request.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
+        return request;
+    }
 }

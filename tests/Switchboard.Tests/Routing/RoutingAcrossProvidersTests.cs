@@ -72,22 +72,14 @@ public sealed class RoutingAcrossProvidersTests : IAsyncLifetime
     [InlineData("plan-mode", "via bedrock")]
     public async Task EachDuty_LandsOnItsProviderType_AndComesBackAsAnthropicEvents(string recording, string answer)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "requests", recording + ".json")));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")
-        {
-            Content = AnthropicWire.Json(document.RootElement.GetProperty("body").GetRawText()),
-        };
-        foreach (var header in document.RootElement.GetProperty("headers").EnumerateObject())
-            request.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
+        using var request = RecordedClaudeCode.HttpRequest(recording);
         request.Headers.TryAddWithoutValidation("x-api-key", "sk-ant-api03-client");
 
         using var response = await _switchboard.Client.SendAsync(request, Cancel);
         var text = await response.Content.ReadAsStringAsync(Cancel);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
-        var events = new List<StreamEvent>();
-        await foreach (var e in SseEventReader.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), Cancel)) events.Add(e);
-        string.Concat(AnthropicWire.Assemble(events).Content.Select(block => block.Text)).ShouldBe(answer);
+        (await AnthropicWire.TextOfAsync(text, Cancel)).ShouldBe(answer);
         // Only the chosen upstream was asked, and the client's Anthropic key went nowhere but Anthropic.
         var asked = new[] { _anthropic.Requests, _ollama.Requests, _openai.Requests, _gemini.Requests, _bedrock.Requests }
             .Count(requests => requests.Any(r => r.Method == "POST"));

@@ -47,27 +47,12 @@ public sealed class RoutingIntegrationTests : IAsyncLifetime
 
     private static async Task<string> SendRecordedAsync(RunningSwitchboard switchboard, string recording, string path = "/v1/messages")
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "requests", recording + ".json")));
-        using var request = new HttpRequestMessage(HttpMethod.Post, path)
-        {
-            Content = AnthropicWire.Json(document.RootElement.GetProperty("body").GetRawText()),
-        };
-        foreach (var header in document.RootElement.GetProperty("headers").EnumerateObject())
-            request.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
+        using var request = RecordedClaudeCode.HttpRequest(recording, path);
         request.Headers.TryAddWithoutValidation("x-api-key", "sk-ant-api03-routing-test");
         using var response = await switchboard.Client.SendAsync(request, Cancel);
         var text = await response.Content.ReadAsStringAsync(Cancel);
         response.StatusCode.ShouldBe(HttpStatusCode.OK, text);
         return text;
-    }
-
-    /// <summary>The text of a streamed reply, its deltas joined.</summary>
-    private static string TextOf(string sse)
-    {
-        var events = new List<StreamEvent>();
-        var reader = SseEventReader.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(sse)), Cancel).GetAsyncEnumerator(Cancel);
-        while (reader.MoveNextAsync().AsTask().GetAwaiter().GetResult()) events.Add(reader.Current);
-        return string.Concat(AnthropicWire.Assemble(events).Content.Select(block => block.Text));
     }
 
     private IEnumerable<string> AnthropicModels => _anthropic.Requests.Where(r => r.Path == "/v1/messages").Select(r => JsonNode.Parse(r.Body)!["model"]!.GetValue<string>());
@@ -82,8 +67,8 @@ public sealed class RoutingIntegrationTests : IAsyncLifetime
         var main = await SendRecordedAsync(switchboard, "main-turn");
         var subagent = await SendRecordedAsync(switchboard, "subagent");
 
-        TextOf(main).ShouldBe("from anthropic claude-opus-5-5");
-        TextOf(subagent).ShouldBe("from ollama qwen3:8b");
+        (await AnthropicWire.TextOfAsync(main, Cancel)).ShouldBe("from anthropic claude-opus-5-5");
+        (await AnthropicWire.TextOfAsync(subagent, Cancel)).ShouldBe("from ollama qwen3:8b");
         AnthropicModels.ShouldBe(["claude-opus-5-5"]);
         _ollama.ChatRequests.Single()["messages"]![0]!["content"]!.GetValue<string>().ShouldContain("You are an agent for Claude Code");
         switchboard.Logs.All.ShouldContain("duty=subagent rule=duty:subagent -> ollama-local:qwen3:8b fallbacks=none");
@@ -97,7 +82,7 @@ public sealed class RoutingIntegrationTests : IAsyncLifetime
 
         var reply = await SendRecordedAsync(switchboard, "main-turn", "/ollama-local:llama3.2:3b/v1/messages");
 
-        TextOf(reply).ShouldBe("from ollama llama3.2:3b");
+        (await AnthropicWire.TextOfAsync(reply, Cancel)).ShouldBe("from ollama llama3.2:3b");
         AnthropicModels.ShouldBeEmpty();
     }
 
@@ -132,7 +117,7 @@ public sealed class RoutingIntegrationTests : IAsyncLifetime
         using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("gpt-anything", stream: true)), Cancel);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        TextOf(await response.Content.ReadAsStringAsync(Cancel)).ShouldBe("from ollama qwen3:8b");
+        (await AnthropicWire.TextOfAsync(await response.Content.ReadAsStringAsync(Cancel), Cancel)).ShouldBe("from ollama qwen3:8b");
         failing.Requests.Count.ShouldBe(3); // the first try and two retries
         switchboard.Logs.All.ShouldContain("fallbacks=flaky:claude-sonnet-4-5");
         // And the ledger records the route: duty, rule, the target that answered and the fallback taken

@@ -13,8 +13,6 @@ namespace Switchboard.Providers.OpenAI;
 /// </summary>
 internal sealed class OpenAIMessageMapper(OpenAISettings settings, ToolNameMap toolNames)
 {
-    private const string AttributionPrefix = "x-anthropic-billing-header:";
-
     private readonly List<ChatMessage> _messages = [];
     private readonly List<ChatMessage> _deferred = [];
     private readonly Dictionary<string, string> _callNames = new(StringComparer.Ordinal);
@@ -152,7 +150,7 @@ internal sealed class OpenAIMessageMapper(OpenAISettings settings, ToolNameMap t
         var parts = new List<ChatPart>();
         foreach (var block in content?.AsBlocks() ?? [])
         {
-            if (forSystem && (block.Type != ContentBlockTypes.Text || block.Text?.StartsWith(AttributionPrefix, StringComparison.Ordinal) != false)) continue;
+            if (forSystem && (block.Type != ContentBlockTypes.Text || block.Text is null || SystemPrompt.IsAttribution(block.Text))) continue;
             AddPart(block, parts);
         }
         return parts.Count > 0 ? Compact(parts) : null;

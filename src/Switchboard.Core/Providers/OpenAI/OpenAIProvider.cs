@@ -61,7 +61,9 @@ internal sealed partial class OpenAIProvider : IProvider
             var streamed = exchange.Body["stream"]?.GetValue<bool>() == true &&
                            response.Content.Headers.ContentType?.MediaType != "application/json";
             var mapper = new OpenAIStreamMapper(Name, request, call.EstimatedInputTokens, settings, toolNames, repair => LogRepair(_logger, Name, repair));
-            return new EventStreamReply(Relay(response, body, streamed, mapper, cancellationToken));
+            return EventStreamReply.Translating(response, body, (stream, ct) => mapper.MapAsync(streamed
+                ? OpenAIChunkReader.ReadStreamAsync(stream, Name, ct)
+                : OpenAIChunkReader.ReadCompletionAsync(stream, Name, ct), ct), cancellationToken);
         }
         catch
         {
@@ -108,21 +110,6 @@ internal sealed partial class OpenAIProvider : IProvider
         using (var writer = new Utf8JsonWriter(buffer, Writing)) exchange.Body.WriteTo(writer);
         return buffer.WrittenSpan.ToArray();
     }
-
-    private async IAsyncEnumerable<StreamEvent> Relay(
-        HttpResponseMessage response, Stream body, bool streamed, OpenAIStreamMapper mapper,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using (response)
-        await using (body)
-        {
-            var chunks = streamed
-                ? OpenAIChunkReader.ReadStreamAsync(body, Name, cancellationToken)
-                : OpenAIChunkReader.ReadCompletionAsync(body, Name, cancellationToken);
-            await foreach (var e in mapper.MapAsync(chunks, cancellationToken).ConfigureAwait(false)) yield return e;
-        }
-    }
-
 
     [LoggerMessage(300, LogLevel.Information, "{Provider}: {Repair}")]
     private static partial void LogRepair(ILogger logger, string provider, string repair);

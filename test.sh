@@ -9,14 +9,19 @@ need() { command -v "$1" >/dev/null 2>&1; }
 need dotnet || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 need npm || { echo "test.sh: npm is required to install the pinned Claude Code CLI" >&2; exit 1; }
 
-# Debian packages the end-to-end tests drive: tmux for the interactive /model picker, chromium for the dashboard.
+# Debian packages the end-to-end tests drive: tmux for the interactive /model picker, chromium for the dashboard,
+# Wine to run the Windows build of switchboard.exe.
 missing=()
 need tmux || missing+=(tmux)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-if [ ${#missing[@]} -gt 0 ]; then
-  need apt-get || { echo "test.sh: install ${missing[*]} (no apt-get here)" >&2; exit 1; }
+lean=()  # Wine's recommended packages (sound, fonts, printing) are a large download the tests do not use
+[ -x /usr/bin/wine ] || lean+=(wine wine64)
+if [ $((${#missing[@]} + ${#lean[@]})) -gt 0 ]; then
+  need apt-get || { echo "test.sh: install ${missing[*]} ${lean[*]} (no apt-get here)" >&2; exit 1; }
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  $sudo apt-get update -qq
+  [ ${#missing[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  [ ${#lean[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${lean[@]}" >/dev/null
 fi
 
 # The Claude Code version the end-to-end tests pin (tests/e2e/package-lock.json).

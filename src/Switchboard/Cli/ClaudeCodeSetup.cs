@@ -89,9 +89,9 @@ internal static class ClaudeCodeSetup
             variables.Add(("CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY", "1"));
             summary.Add("discovery    on: every routed model in /model; your subscription pays for Anthropic-bound traffic");
             summary.Add("             (Remote Control, /schedule, claude.ai MCP connectors are off this session; --no-discovery keeps them)");
-            if (!new Providers.Anthropic.SubscriptionToken(Providers.Anthropic.SubscriptionToken.DefaultDirectory, TimeProvider.System).HasLogin &&
+            if (!Providers.Anthropic.SubscriptionToken.ForThisMachine(TimeProvider.System).HasLogin &&
                 string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY")))
-                warnings.Add("discovery needs your Claude login (~/.claude/.credentials.json) or ANTHROPIC_API_KEY for Anthropic-bound requests; run `claude` once to log in");
+                warnings.Add("discovery needs your Claude login (~/.claude/.credentials.json; the keychain on macOS) or ANTHROPIC_API_KEY for Anthropic-bound requests; run `claude` once to log in");
         }
         else summary.Add("discovery    off: Claude Code's own login; slots only");
 

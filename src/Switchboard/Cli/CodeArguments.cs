@@ -4,7 +4,8 @@ namespace Switchboard.Cli;
 
 /// <summary>
 /// Splits <c>switchboard code</c>'s arguments: our options come first (<see cref="RunOptions"/> and
-/// <c>--non-interactive</c>), everything from the first other argument on (or after <c>--</c>) is Claude Code's.
+/// <c>--non-interactive</c>, plus the wiring flags <c>--no-discovery</c>, <c>--discovery</c> and <c>--bridge=MODE</c>,
+/// which are kept for <see cref="ClaudeCodeSetup.TakeFlags"/>), everything from the first other argument on (or after <c>--</c>) is Claude Code's.
 /// <c>--verbose</c> is both ours and Claude Code's, so it is read and also passed on.
 /// </summary>
 internal sealed record CodeArguments(RunOptions Run, bool NonInteractive, IReadOnlyList<string> ClaudeArgs)
@@ -29,6 +30,8 @@ internal sealed record CodeArguments(RunOptions Run, bool NonInteractive, IReadO
             }
             if (name == "--") { i++; break; }
             if (name == "--non-interactive") nonInteractive = true;
+            // Wiring flags: ours too, in any order among our options; ClaudeCodeSetup.TakeFlags reads them later.
+            else if (name is "--no-discovery" or "--discovery" or "--bridge") claude.Add(args[i]);
             else if (name == "--strict-thinking") overrides = overrides with { StrictThinking = true };
             else if (name == "--verbose")
             {

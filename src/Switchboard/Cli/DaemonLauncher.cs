@@ -6,8 +6,8 @@ using Switchboard.Hosting;
 namespace Switchboard.Cli;
 
 /// <summary>
-/// Starts the daemon: this same executable as <c>serve --daemon</c>, in its own session (so closing the terminal does
-/// not end it), logging to the home folder. Returns once <c>/health</c> answers, or says why it could not start.
+/// Starts the daemon: this same executable as <c>serve --daemon</c>, which leaves the terminal's session itself
+/// (<see cref="TerminalSession"/>), logging to the home folder. Returns once <c>/health</c> answers, or says why it could not start.
 /// </summary>
 internal static class DaemonLauncher
 {
@@ -34,6 +34,7 @@ internal static class DaemonLauncher
         }
 
         var logStart = File.Exists(home.LogFile) ? new FileInfo(home.LogFile).Length : 0;
+        if (OperatingSystem.IsWindows()) WindowsHandles.StopInheritingStandardHandles();
         using var process = Process.Start(DaemonStartInfo(home, port))!;
         process.StandardInput.Close();
 
@@ -57,13 +58,7 @@ internal static class DaemonLauncher
         var args = new List<string>(self.Arguments) { "serve", "--daemon", "--log-file", home.LogFile };
         if (port is { } p) args.AddRange(["--port", p.ToString()]);
 
-        var file = self.File;
-        if (!OperatingSystem.IsWindows() && FindSetsid() is { } setsid)
-        {
-            args.Insert(0, file);
-            file = setsid;
-        }
-        var info = new ProcessStartInfo(file)
+        var info = new ProcessStartInfo(self.File)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -77,9 +72,6 @@ internal static class DaemonLauncher
         info.Environment["SWITCHBOARD_HOME"] = home.Folder;
         return info;
     }
-
-    private static string? FindSetsid() =>
-        new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
 
     private static string LogSince(string logFile, long offset)
     {

@@ -25,6 +25,9 @@ public sealed record ServerOptions
     /// <summary>Where Claude Code keeps its login (<c>.credentials.json</c>), for discovery mode's token swap.</summary>
     public string ClaudeConfigDirectory { get; init; } = Providers.Anthropic.SubscriptionToken.DefaultDirectory;
 
+    /// <summary>Where Claude Code keeps its login on macOS, read before <see cref="ClaudeConfigDirectory"/>; null elsewhere.</summary>
+    public Providers.Anthropic.MacKeychain? Keychain { get; init; } = Providers.Anthropic.MacKeychain.ForThisMachine(TimeProvider.System);
+
     /// <summary>Extra provider types, beside the built-in ones.</summary>
     public IReadOnlyList<Func<UpstreamClient, IProviderFactory>> ExtraProviders { get; init; } = [];
 

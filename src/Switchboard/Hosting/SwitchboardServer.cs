@@ -60,7 +60,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
             logging.AddFilter("Microsoft", LogLevel.Warning);
         });
         var upstream = new UpstreamClient();
-        var subscription = new Providers.Anthropic.SubscriptionToken(options.ClaudeConfigDirectory, options.Time);
+        var subscription = new Providers.Anthropic.SubscriptionToken(options.ClaudeConfigDirectory, options.Time, options.Keychain);
         var registry = new ProviderRegistry(ProviderRegistry.CreateDefault(upstream, loggerFactory, subscription).Factories
             .Concat(options.ExtraProviders.Select(make => make(upstream))));
         var configStore = new ConfigStore(options.Home.ConfigFile, registry,

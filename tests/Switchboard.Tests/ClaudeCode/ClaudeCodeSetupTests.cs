@@ -80,6 +80,21 @@ public sealed class ClaudeCodeSetupTests
     }
 
     [Fact]
+    public void WiringFlags_MixedWithOurOptions_InAnyOrder_NeverReachClaudeCode()
+    {
+        var parsed = CodeArguments.Parse(["--no-discovery", "--non-interactive", "--bridge=aggressive", "--port", "4100", "-p", "--non-interactive"], out var error);
+        var flags = ClaudeCodeSetup.TakeFlags([.. parsed.ClaudeArgs]);
+
+        error.ShouldBeNull();
+        parsed.NonInteractive.ShouldBeTrue();
+        parsed.Run.Port.ShouldBe(4100);
+        flags.Discovery.ShouldBe(false);
+        flags.Bridge.ShouldBe("aggressive");
+        // Everything from Claude Code's first argument on is Claude Code's, even a word that looks like ours.
+        flags.ClaudeArgs.ShouldBe(["-p", "--non-interactive"]);
+    }
+
+    [Fact]
     public void SubagentModel_IsSet_OrFallsBackWithAWarningWhenItIsNotInstalled()
     {
         var installed = ClaudeCodeSetup.For("http://x", Config(", \"subagentModel\": \"ollama-local:gpt-oss:20b\""), Local, ClaudeCodeSetup.TakeFlags([]));

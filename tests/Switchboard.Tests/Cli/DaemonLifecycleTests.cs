@@ -65,6 +65,30 @@ public sealed class DaemonLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_DaemonLeavesTheTerminalsSession_SoHangupAndCtrlCInItDoNotReachIt()
+    {
+        // The daemon calls setsid(2) itself (no `setsid` program, which macOS lacks): it leads a new session and
+        // process group, so the terminal's SIGHUP and the foreground group's SIGINT go elsewhere.
+        (await _cli.RunAsync("start")).ExitCode.ShouldBe(0);
+        var pid = int.Parse(File.ReadLines(_home.Home.PidFile).First());
+
+        var (group, session) = ProcessGroupAndSession(pid);
+        var (_, ourSession) = ProcessGroupAndSession(Environment.ProcessId);
+
+        group.ShouldBe(pid);
+        session.ShouldBe(pid);
+        session.ShouldNotBe(ourSession);
+    }
+
+    /// <summary>Fields 5 and 6 of <c>/proc/PID/stat</c> (after the parenthesised command name).</summary>
+    private static (int Group, int Session) ProcessGroupAndSession(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (int.Parse(fields[2]), int.Parse(fields[3]));
+    }
+
+    [Fact]
     public async Task Start_WhenAlreadyRunning_SaysSoAndSucceeds()
     {
         (await _cli.RunAsync("start")).ExitCode.ShouldBe(0);

@@ -25,13 +25,19 @@ public static class ChildProcess
         try
         {
             await process.WaitForExitAsync(limit.Token);
+            // Bounded too: a process it started may still hold our pipes open after it exits.
+            await Task.WhenAll(stdout, stderr).WaitAsync(limit.Token);
         }
         catch (OperationCanceledException)
         {
+            var exited = process.HasExited;
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{info.FileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s\n" +
-                                       $"--- stdout\n{await stdout}\n--- stderr\n{await stderr}");
+            throw new TimeoutException($"{info.FileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout.TotalSeconds:0} s" +
+                                       (exited ? " (it exited, but something it started kept its output open)" : "") + "\n" +
+                                       $"--- stdout\n{Finished(stdout)}\n--- stderr\n{Finished(stderr)}");
         }
         return new Result(process.ExitCode, await stdout, await stderr);
     }
+
+    private static string Finished(Task<string> output) => output.IsCompletedSuccessfully ? output.Result : "(still open)";
 }

@@ -7,11 +7,12 @@ namespace Switchboard.Providers.Anthropic;
 /// <summary>
 /// Discovery mode's credential swap (seed 000). Claude Code runs with a sentinel bearer token so that it asks the
 /// router for its model list; on Anthropic-bound requests the sentinel is replaced by the subscription's live OAuth
-/// token, read on every request from Claude Code's own <c>.credentials.json</c> (in <c>$CLAUDE_CONFIG_DIR</c>, else
+/// token, read on every request from where Claude Code keeps it: on macOS the login keychain (<see cref="MacKeychain"/>),
+/// elsewhere (and on macOS when the keychain has none) its <c>.credentials.json</c> (in <c>$CLAUDE_CONFIG_DIR</c>, else
 /// <c>~/.claude</c>), so a token Claude Code rotated is picked up at once. Neither ever reaches another provider: only
 /// the Anthropic pass-through forwards client credentials at all.
 /// </summary>
-public sealed class SubscriptionToken(string claudeConfigDirectory, TimeProvider time)
+public sealed class SubscriptionToken(string claudeConfigDirectory, TimeProvider time, MacKeychain? keychain = null)
 {
     public const string Sentinel = "switchboard-discovery-sentinel";
     public const string OAuthBeta = "oauth-2025-04-20";
@@ -25,8 +26,14 @@ public sealed class SubscriptionToken(string claudeConfigDirectory, TimeProvider
 
     public string File => Path.Combine(claudeConfigDirectory, ".credentials.json");
 
-    /// <summary>Whether Claude Code's login file exists at all (an API-key user has none).</summary>
-    public bool HasLogin => System.IO.File.Exists(File);
+    /// <summary>Where Claude Code keeps its login on this machine (the keychain on macOS).</summary>
+    public static SubscriptionToken ForThisMachine(TimeProvider time) =>
+        new(DefaultDirectory, time, MacKeychain.ForThisMachine(time));
+
+    /// <summary>Whether Claude Code has a login stored at all (an API-key user has none).</summary>
+    public bool HasLogin => keychain?.Read() is not null || System.IO.File.Exists(File);
+
+    private string Where => keychain is null ? File : $"the macOS keychain (\"{keychain.Service}\") or {File}";
 
     public static bool IsSentinel(string authorization) =>
         authorization.Equals("Bearer " + Sentinel, StringComparison.Ordinal);
@@ -34,33 +41,52 @@ public sealed class SubscriptionToken(string claudeConfigDirectory, TimeProvider
     /// <summary>The live access token; a clear 401 when there is none or it has expired.</summary>
     public string AccessToken()
     {
-        var file = new FileInfo(File);
-        if (!file.Exists)
-            throw Refused($"Discovery mode uses your Claude subscription, but {File} does not exist. Run `claude` once and log in, " +
-                          "or start with `switchboard code --no-discovery`.");
-        var credentials = _cached is { } cached && cached.Written == file.LastWriteTimeUtc && cached.Length == file.Length
-            ? cached.Value
-            : Load(file);
+        var (credentials, source) = StoredCredentials();
         var oauth = credentials.ClaudeAiOauth;
         if (oauth?.AccessToken is not { Length: > 0 } token)
-            throw Refused($"{File} holds no subscription login (claudeAiOauth.accessToken). Run `claude` and log in with your subscription.");
+            throw Refused($"{source} holds no subscription login (claudeAiOauth.accessToken). Run `claude` and log in with your subscription.");
         if (oauth.ExpiresAt is { } expiresAt && DateTimeOffset.FromUnixTimeMilliseconds(expiresAt) <= time.GetUtcNow())
+        {
+            // Claude Code may have refreshed it since the keychain was last asked: ask again next time, not in 30 s.
+            keychain?.Forget();
             throw Refused($"Your Claude subscription token expired at {DateTimeOffset.FromUnixTimeMilliseconds(expiresAt):u}. " +
                           "Run `claude` once (it refreshes the token), then try again.");
+        }
         return token;
     }
 
-    private Credentials Load(FileInfo file)
+    private (Credentials Value, string Source) StoredCredentials()
+    {
+        if (keychain?.Read() is { } stored)
+            return (Parse(stored, $"the macOS keychain item \"{keychain.Service}\""), $"the macOS keychain item \"{keychain.Service}\"");
+        var file = new FileInfo(File);
+        if (!file.Exists)
+            throw Refused($"Discovery mode uses your Claude subscription, but there is no login in {Where}. Run `claude` once and log in, " +
+                          "or start with `switchboard code --no-discovery`.");
+        if (_cached is { } cached && cached.Written == file.LastWriteTimeUtc && cached.Length == file.Length) return (cached.Value, File);
+        byte[] bytes;
+        try
+        {
+            bytes = System.IO.File.ReadAllBytes(file.FullName);
+        }
+        catch (IOException ex)
+        {
+            throw Refused($"{File} could not be read ({ex.Message}). Run `claude` and log in again.");
+        }
+        var value = Parse(bytes, File);
+        _cached = (file.LastWriteTimeUtc, file.Length, value);
+        return (value, File);
+    }
+
+    private static Credentials Parse(byte[] json, string source)
     {
         try
         {
-            var value = JsonSerializer.Deserialize(System.IO.File.ReadAllBytes(file.FullName), SubscriptionJson.Default.Credentials) ?? new Credentials();
-            _cached = (file.LastWriteTimeUtc, file.Length, value);
-            return value;
+            return JsonSerializer.Deserialize(json, SubscriptionJson.Default.Credentials) ?? new Credentials();
         }
-        catch (Exception ex) when (ex is JsonException or IOException)
+        catch (JsonException ex)
         {
-            throw Refused($"{File} could not be read ({ex.Message}). Run `claude` and log in again.");
+            throw Refused($"{source} could not be read ({ex.Message}). Run `claude` and log in again.");
         }
     }
 

@@ -70,9 +70,9 @@ internal static class CodeCommand
         return process.ExitCode;
     }
 
-    internal static string? FindOnPath(IEnumerable<string> names)
+    internal static string? FindOnPath(IEnumerable<string> names, string? path = null)
     {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        path ??= Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var folder in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         foreach (var name in names)
         {

@@ -17,6 +17,7 @@ internal static class ServeCommand
         foreach (var option in RunOptions.All) command.Options.Add(option);
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (result.GetValue(daemon)) TerminalSession.Leave();
             if (result.GetValue(logFile) is { } path) LogToFile(path);
             var run = RunOptions.Read(result, out var error);
             var home = SwitchboardHome.FromEnvironment();

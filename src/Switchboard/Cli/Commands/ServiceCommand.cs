@@ -25,19 +25,39 @@ internal static class ServiceCommand
         return new Command("service", "Run the router as a systemd user unit (Linux) or launchd agent (macOS).") { install, uninstall };
     }
 
-    private static int Run(bool install, IAnsiConsole console)
+    /// <summary>Which service manager a machine has; tests drive each one on any machine.</summary>
+    internal enum Manager { Systemd, Launchd, None }
+
+    /// <summary>What a service run needs from the machine: the home it serves, the environment (HOME, XDG_CONFIG_HOME,
+    /// PATH for systemctl/launchctl) and the command the service starts.</summary>
+    internal sealed record Machine(Manager Manager, SwitchboardHome Home, Func<string, string?> Env, IReadOnlyList<string> ServeCommand)
     {
-        var home = SwitchboardHome.FromEnvironment();
-        if (OperatingSystem.IsLinux()) return Systemd(install, home, console);
-        if (OperatingSystem.IsMacOS()) return Launchd(install, home, console);
-        console.MarkupLine("[red]switchboard: `service` knows systemd (Linux) and launchd (macOS).[/] On Windows, " +
-                           "create a Task Scheduler task at logon that runs: [bold]switchboard serve[/]");
-        return 2;
+        public static Machine This() => new(
+            OperatingSystem.IsLinux() ? Manager.Systemd : OperatingSystem.IsMacOS() ? Manager.Launchd : Manager.None,
+            SwitchboardHome.FromEnvironment(), Environment.GetEnvironmentVariable, ServiceUnit.ServeCommand());
+
+        public string? FindTool(string name) => CodeCommand.FindOnPath([name], Env("PATH"));
     }
 
-    private static int Systemd(bool install, SwitchboardHome home, IAnsiConsole console)
+    private static int Run(bool install, IAnsiConsole console) => Run(install, Machine.This(), console);
+
+    internal static int Run(bool install, Machine machine, IAnsiConsole console)
     {
-        var unit = ServiceUnit.SystemdPath(Environment.GetEnvironmentVariable);
+        switch (machine.Manager)
+        {
+            case Manager.Systemd: return Systemd(install, machine, console);
+            case Manager.Launchd: return Launchd(install, machine, console);
+            default:
+                console.MarkupLine("[red]switchboard: `service` knows systemd (Linux) and launchd (macOS).[/] On Windows, " +
+                                   "create a Task Scheduler task at logon that runs: [bold]switchboard serve[/]");
+                return 2;
+        }
+    }
+
+    private static int Systemd(bool install, Machine machine, IAnsiConsole console)
+    {
+        var home = machine.Home;
+        var unit = ServiceUnit.SystemdPath(machine.Env);
         string[][] steps = install
             ? [["--user", "daemon-reload"], ["--user", "enable", "--now", ServiceUnit.SystemdName]]
             : [["--user", "disable", "--now", ServiceUnit.SystemdName], ["--user", "daemon-reload"]];
@@ -45,7 +65,7 @@ internal static class ServiceCommand
         {
             ConfigFile.CreateIfMissing(home);
             Directory.CreateDirectory(Path.GetDirectoryName(unit)!);
-            File.WriteAllText(unit, ServiceUnit.Systemd(ServiceUnit.ServeCommand(), home));
+            File.WriteAllText(unit, ServiceUnit.Systemd(machine.ServeCommand, home));
             console.MarkupLineInterpolated($"wrote {unit} (SWITCHBOARD_HOME={home.Folder})");
             WarnIfDaemonRunning(home, console);
         }
@@ -56,7 +76,7 @@ internal static class ServiceCommand
         }
 
         var manual = string.Join(" && ", steps.Select(step => "systemctl " + string.Join(' ', step)));
-        var systemctl = CodeCommand.FindOnPath(["systemctl"]);
+        var systemctl = machine.FindTool("systemctl");
         var ok = systemctl is not null;
         if (systemctl is null)
             console.MarkupLine("[yellow]systemd's systemctl was not found on PATH, so the service was not " + (install ? "enabled" : "stopped") + ".[/]");
@@ -77,14 +97,15 @@ internal static class ServiceCommand
         return NotActivated;
     }
 
-    private static int Launchd(bool install, SwitchboardHome home, IAnsiConsole console)
+    private static int Launchd(bool install, Machine machine, IAnsiConsole console)
     {
-        var agent = ServiceUnit.LaunchdPath(Environment.GetEnvironmentVariable);
+        var home = machine.Home;
+        var agent = ServiceUnit.LaunchdPath(machine.Env);
         if (install)
         {
             ConfigFile.CreateIfMissing(home);
             Directory.CreateDirectory(Path.GetDirectoryName(agent)!);
-            File.WriteAllText(agent, ServiceUnit.Launchd(ServiceUnit.ServeCommand(), home));
+            File.WriteAllText(agent, ServiceUnit.Launchd(machine.ServeCommand, home));
             console.MarkupLineInterpolated($"wrote {agent} (SWITCHBOARD_HOME={home.Folder})");
             WarnIfDaemonRunning(home, console);
         }
@@ -94,7 +115,7 @@ internal static class ServiceCommand
             return 0;
         }
         string[] step = [install ? "load" : "unload", "-w", agent];
-        var launchctl = CodeCommand.FindOnPath(["launchctl"]);
+        var launchctl = machine.FindTool("launchctl");
         var ok = launchctl is not null && RunStep(launchctl, step, console);
         if (!install)
         {

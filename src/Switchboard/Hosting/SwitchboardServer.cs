@@ -70,7 +70,14 @@ public sealed class SwitchboardServer : IAsyncDisposable
             throw new ConfigException([new ConfigError(options.Home.ConfigFile, "$.host",
                 $"refusing to bind '{config.Host}' without apiKey: anyone on the network could use your credentials")]);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // ASP.NET's default appsettings.json source would watch the content root, by default the working folder, and
+        // all below it (inotify, recursively): a daemon started in ~ would wake on every file written anywhere in the
+        // home folder. Switchboard has its own config; nothing of ASP.NET's is reloaded, and nothing outside its home.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = options.Home.Folder,
+        });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -80,6 +80,21 @@ public sealed class DaemonLifecycleTests : IAsyncLifetime
         session.ShouldNotBe(ourSession);
     }
 
+    [Fact]
+    public async Task Start_DaemonWatchesNoFolders_SoFilesWrittenWhereItWasStartedNeverWakeIt()
+    {
+        // ASP.NET's default config source watches the working folder recursively; started in ~ that is every folder
+        // of the home directory. The daemon reads its own config by stat, and must hold no inotify watch at all.
+        (await _cli.RunAsync("start")).ExitCode.ShouldBe(0);
+        var pid = int.Parse(File.ReadLines(_home.Home.PidFile).First());
+
+        var watches = Directory.GetFiles($"/proc/{pid}/fdinfo")
+            .SelectMany(File.ReadLines)
+            .Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal));
+
+        watches.ShouldBe(0);
+    }
+
     /// <summary>Fields 5 and 6 of <c>/proc/PID/stat</c> (after the parenthesised command name).</summary>
     private static (int Group, int Session) ProcessGroupAndSession(int pid)
     {

@@ -118,6 +118,14 @@ public sealed class ServiceCommandTests : IDisposable
     private string LaunchctlLog => Path.Combine(_home.Folder, "launchctl.log");
     private string Agent => Path.Combine(_home.Folder, "Library", "LaunchAgents", "dev.switchboard.router.plist");
 
+    /// <summary>A launchctl that notes its arguments and succeeds.</summary>
+    private void FakeLaunchctl()
+    {
+        var launchctl = Path.Combine(_bin, "launchctl");
+        File.WriteAllText(launchctl, $"#!/bin/sh\necho \"$*\" >> '{LaunchctlLog}'\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(launchctl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
     /// <summary>A console wide enough that no path is wrapped.</summary>
     private static TestConsole Wide()
     {
@@ -136,9 +144,7 @@ public sealed class ServiceCommandTests : IDisposable
     {
         var port = TestPorts.Free();
         _home.WriteConfig("{\"port\": " + port + ", \"providers\": {\"anthropic\": {\"type\": \"anthropic\"}}}");
-        var launchctl = Path.Combine(_bin, "launchctl");
-        File.WriteAllText(launchctl, $"#!/bin/sh\necho \"$*\" >> '{LaunchctlLog}'\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(launchctl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        FakeLaunchctl();
 
         // When the service is installed where launchd is the service manager
         var console = Wide();
@@ -188,6 +194,17 @@ public sealed class ServiceCommandTests : IDisposable
         removed.ShouldBe(0, console.Output);
         File.ReadAllLines(LaunchctlLog).ShouldBe([$"load -w {Agent}", $"unload -w {Agent}"]);
         File.Exists(Agent).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Launchd_InstallAgain_UnloadsTheOldDefinitionBeforeLoadingTheNewOne()
+    {
+        FakeLaunchctl();
+
+        RunLaunchd(install: true, _bin, Wide()).ShouldBe(0);
+        RunLaunchd(install: true, _bin, Wide()).ShouldBe(0);
+
+        File.ReadAllLines(LaunchctlLog).ShouldBe([$"load -w {Agent}", $"unload -w {Agent}", $"load -w {Agent}"]);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Switchboard.Tests.Infrastructure;
 /// SSE items played in order, each flushed on its own as a real server sends them. An item is a chunk's JSON, a
 /// comment line (starting with ':'), <c>[DONE]</c>, or <see cref="Raw"/> bytes written exactly. Asked not to
 /// stream, it folds the chunks into one <c>chat.completion</c>, as the real servers answer. <see cref="Failure"/>
-/// answers with an HTTP error instead.
+/// answers with an HTTP error instead. <c>GET /v1/models</c> answers <see cref="ModelList"/>.
 /// </summary>
 public sealed class ScriptedOpenAI : IAsyncDisposable
 {
@@ -26,6 +26,10 @@ public sealed class ScriptedOpenAI : IAsyncDisposable
 
     /// <summary>What a chat request is answered with (see the class summary).</summary>
     public Func<JsonObject, IReadOnlyList<string>> Chat { get; set; } = _ => [Role(), Text("hello from openai"), Finish("stop"), Usage(), DoneLine];
+
+    /// <summary>What <c>GET /v1/models</c> answers (a body, and its status).</summary>
+    public (string Body, int Status) ModelList { get; set; } =
+        ("""{"object":"list","data":[{"id":"served-model-a","object":"model","owned_by":"vllm"},{"id":"served-model-b","object":"model"}]}""", 200);
 
     /// <summary>When set, every chat request gets this HTTP error instead.</summary>
     public (int Status, string Body, string? RetryAfter)? Failure { get; set; }
@@ -46,6 +50,11 @@ public sealed class ScriptedOpenAI : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context, RecordedRequest request)
     {
+        if (request.Path == "/v1/models" && context.Request.Method == "GET")
+        {
+            await AnthropicWire.WriteJsonAsync(context, ModelList.Body, ModelList.Status);
+            return;
+        }
         if (request.Path != "/v1/chat/completions")
         {
             await AnthropicWire.WriteJsonAsync(context, """{"error":{"message":"Not found","type":"invalid_request_error"}}""", 404);

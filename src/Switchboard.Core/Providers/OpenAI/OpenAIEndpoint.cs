@@ -22,11 +22,18 @@ internal sealed class OpenAIEndpoint(string provider, ProviderConfig config, Ope
         }
     }
 
+    /// <summary>The OpenAI-style model list beside the chat endpoint (<c>…/v1/models</c>).</summary>
+    public string ModelsUrl => ChatUrl[..^ChatPath.Length] + "/models";
+
     public TimeSpan Timeout => config.Timeout;
 
-    public HttpRequestMessage Request(IReadOnlyDictionary<string, string> extraHeaders)
+    public HttpRequestMessage Request(IReadOnlyDictionary<string, string> extraHeaders) => Request(HttpMethod.Post, ChatUrl, extraHeaders);
+
+    public HttpRequestMessage ModelsRequest() => Request(HttpMethod.Get, ModelsUrl, new Dictionary<string, string>());
+
+    private HttpRequestMessage Request(HttpMethod method, string url, IReadOnlyDictionary<string, string> extraHeaders)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, ChatUrl);
+        var request = new HttpRequestMessage(method, url);
         var key = EnvExpander.ExpandOrNull(config.ApiKey);
         if (!string.IsNullOrEmpty(key)) request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
         else if (preset.KeyVariable is { } variable) throw MissingKey(variable);

@@ -14,7 +14,7 @@ namespace Switchboard.Providers.OpenAI;
 /// A request is translated as the preset and the model's transformers say, sent with the provider's own key only, and
 /// the reply, streamed or whole, comes back as Anthropic events.
 /// </summary>
-internal sealed partial class OpenAIProvider : IProvider
+internal sealed partial class OpenAIProvider : IProvider, IModelLister
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly JsonWriterOptions Writing = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -25,10 +25,12 @@ internal sealed partial class OpenAIProvider : IProvider
     private readonly List<(string Pattern, List<ITransformer> Transformers)> _perModel;
     private readonly OutputTokenLimits _outputLimits = new();
     private readonly ILogger _logger;
+    private readonly bool _modelsConfigured;
 
     public OpenAIProvider(string name, ProviderConfig config, UpstreamClient upstream, ILogger logger)
     {
         Name = name;
+        _modelsConfigured = config.Models is { Count: > 0 };
         _preset = OpenAIPresets.Find(config.Preset) ?? throw new ArgumentException($"unknown preset '{config.Preset}'");
         _endpoint = new OpenAIEndpoint(name, config, _preset, upstream);
         _transformers = TransformerCatalog.BuildAll(config.Transformers);
@@ -91,6 +93,29 @@ internal sealed partial class OpenAIProvider : IProvider
             }
             throw OpenAIErrors.ToException(refusal, Name, model);
         }
+    }
+
+    /// <summary>
+    /// The server's own list (<c>GET /models</c>: vLLM, llama.cpp, LM Studio, OpenAI, Groq, OpenRouter all answer it),
+    /// unless the config names the provider's models: then that list is the one shown, as a curated one should be.
+    /// </summary>
+    public async Task<IReadOnlyList<ListedModel>> ListModelsAsync(
+        IReadOnlyList<KeyValuePair<string, string>> clientHeaders, CancellationToken cancellationToken)
+    {
+        if (_modelsConfigured) return [];
+        using var message = _endpoint.ModelsRequest();
+        using var response = await _endpoint.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw OpenAIErrors.ToException(await OpenAIErrors.ReadAsync(response, cancellationToken).ConfigureAwait(false), Name, "(model list)");
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var list = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!list.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array) return [];
+        // OpenRouter adds a display "name"; the others give the id alone.
+        return data.EnumerateArray()
+            .Where(model => model.ValueKind == JsonValueKind.Object && model.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+            .Select(model => new ListedModel(model.GetProperty("id").GetString()!,
+                model.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null))
+            .ToList();
     }
 
     /// <summary>Chat-completions servers have no count endpoint: counted here with a real tokenizer.</summary>

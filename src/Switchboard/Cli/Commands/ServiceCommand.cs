@@ -101,6 +101,7 @@ internal static class ServiceCommand
     {
         var home = machine.Home;
         var agent = ServiceUnit.LaunchdPath(machine.Env);
+        var reinstall = install && File.Exists(agent);
         if (install)
         {
             ConfigFile.CreateIfMissing(home);
@@ -116,6 +117,8 @@ internal static class ServiceCommand
         }
         string[] step = [install ? "load" : "unload", "-w", agent];
         var launchctl = machine.FindTool("launchctl");
+        // launchd keeps a loaded agent's old definition and refuses to load it twice: unload it first (it may not be loaded).
+        if (reinstall && launchctl is not null) RunStep(launchctl, ["unload", "-w", agent], console, quiet: true);
         var ok = launchctl is not null && RunStep(launchctl, step, console);
         if (!install)
         {
@@ -131,7 +134,7 @@ internal static class ServiceCommand
         return NotActivated;
     }
 
-    private static bool RunStep(string tool, string[] args, IAnsiConsole console)
+    private static bool RunStep(string tool, string[] args, IAnsiConsole console, bool quiet = false)
     {
         var info = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) info.ArgumentList.Add(arg);
@@ -140,6 +143,7 @@ internal static class ServiceCommand
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode == 0) return true;
+        if (quiet) return false;
         console.MarkupLineInterpolated($"[red]`{Path.GetFileName(tool)} {string.Join(' ', args)}` failed (exit {process.ExitCode}):[/] {(error + output.Result).Trim()}");
         return false;
     }

@@ -23,8 +23,13 @@ public static class ConfigValidator
         {
             if (model.Length == 0 || model == "*") Add("$.prices", "a price needs a model name or prefix, not '' or '*'");
             foreach (var (key, value) in new[] { ("input", price.Input), ("output", price.Output),
-                         ("cacheRead", price.CacheRead ?? 0), ("cacheWrite", price.CacheWrite ?? 0) })
+                         ("cacheRead", price.CacheRead ?? 0), ("cacheWrite", price.CacheWrite ?? 0),
+                         ("longPrompt.input", price.LongPrompt?.Input ?? 0), ("longPrompt.output", price.LongPrompt?.Output ?? 0),
+                         ("longPrompt.cacheRead", price.LongPrompt?.CacheRead ?? 0), ("longPrompt.cacheWrite", price.LongPrompt?.CacheWrite ?? 0) })
                 if (value < 0 || !double.IsFinite(value)) Add($"$.prices.{model}.{key}", "must be a price of 0 or more (USD per million tokens)");
+            if ((price.LongPrompt is null) != (price.LongPromptAbove is null))
+                Add($"$.prices.{model}", "longPrompt and longPromptAbove go together: the long-prompt rates and the prompt size (tokens) above which they apply");
+            else if (price.LongPromptAbove < 0) Add($"$.prices.{model}.longPromptAbove", "must be a number of tokens, 0 or more");
         }
 
         if (!config.Providers.ContainsKey(config.DefaultProvider))

@@ -72,6 +72,25 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_LongPromptPrice_IsReadWithItsThreshold_AndOneWithoutTheOtherIsRefused()
+    {
+        var (config, errors) = ConfigLoader.Parse("""
+            {"providers": {"anthropic": {"type": "anthropic"}},
+             "prices": {"gemini-2.5-pro": {"input": 1.25, "output": 10, "longPromptAbove": 200000, "longPrompt": {"input": 2.5, "output": 15}}}}
+            """, "config.json", Registry);
+
+        errors.ShouldBeEmpty();
+        var price = config!.Prices!["gemini-2.5-pro"];
+        price.CostOf(input: 200_001, output: 0, cacheRead: 0, cacheWrite: 0).ShouldBe(200_001 * 2.5 / 1e6, 1e-12);
+        price.CostOf(input: 200_000, output: 0, cacheRead: 0, cacheWrite: 0).ShouldBe(200_000 * 1.25 / 1e6, 1e-12);
+
+        var half = Errors("""{"providers": {"anthropic": {"type": "anthropic"}}, "prices": {"m": {"input": 1, "output": 1, "longPrompt": {"input": 2, "output": 2}}}}""")
+            .ShouldHaveSingleItem();
+        half.JsonPath.ShouldBe("$.prices.m");
+        half.Problem.ShouldContain("longPrompt and longPromptAbove go together");
+    }
+
+    [Fact]
     public void Parse_UnknownKey_IsReportedNotIgnored()
     {
         var error = Errors("""{"prot": 1, "providers": {"anthropic": {"type": "anthropic"}}}""").ShouldHaveSingleItem();

@@ -24,6 +24,18 @@ public sealed class PriceTableTests
     [InlineData("claude-sonnet-4-5-20250929", 3, 15)]
     [InlineData("claude-opus-4-1-20250805", 15, 75)]
     [InlineData("claude-opus-4-5", 5, 25)]
+    [InlineData("claude-opus-4-8", 5, 25)]
+    [InlineData("claude-opus-4-0", 15, 75)]
+    [InlineData("claude-opus-4-20250514", 15, 75)]
+    [InlineData("claude-opus-5", 5, 25)]
+    [InlineData("claude-opus-5-5", 4, 20)]
+    [InlineData("claude-sonnet-5", 2, 10)]
+    [InlineData("claude-sonnet-5-5", 2, 10)]
+    [InlineData("claude-sonnet-4-6", 3, 15)]
+    [InlineData("claude-haiku-5-5", 0.1, 0.5)]
+    [InlineData("claude-fable-5-2", 8, 40)]
+    [InlineData("claude-fable-5-1", 10, 50)]
+    [InlineData("claude-mythos-5", 10, 50)]
     [InlineData("claude-haiku-4-5", 1, 5)]
     [InlineData("claude-3-5-haiku-20241022", 0.8, 4)]
     [InlineData("us.anthropic.claude-sonnet-4-5-20250929-v1:0", 3, 15)]
@@ -38,6 +50,30 @@ public sealed class PriceTableTests
         var price = PriceTable.BuiltIn(model).ShouldNotBeNull();
         price.Input.ShouldBe(input);
         price.Output.ShouldBe(output);
+    }
+
+    [Theory]
+    [InlineData("claude-opus", 4, 20)]
+    [InlineData("claude-sonnet", 2, 10)]
+    [InlineData("claude-haiku", 0.1, 0.5)]
+    [InlineData("claude-sonnet-9-9", 2, 10)]
+    public void BuiltIn_FamilyNameOrUnlistedVersion_HasTheFamilysNewestPrice(string model, double input, double output)
+    {
+        var price = PriceTable.BuiltIn(model).ShouldNotBeNull();
+        (price.Input, price.Output).ShouldBe((input, output));
+    }
+
+    [Fact]
+    public void Haiku55_APromptOver100kTokens_IsPricedAtTheLongPromptRates_EveryTokenOfIt()
+    {
+        var haiku = PriceTable.BuiltIn("claude-haiku-5-5").ShouldNotBeNull();
+
+        // 100k prompt tokens exactly (cache reads and writes count toward it): the short rates
+        haiku.CostOf(input: 60_000, output: 1_000_000, cacheRead: 30_000, cacheWrite: 10_000)
+            .ShouldBe((60_000 * 0.10 + 1_000_000 * 0.50 + 30_000 * 0.01 + 10_000 * 0.125) / 1e6, 1e-12);
+        // One more: every token at the long rates, output included
+        haiku.CostOf(input: 60_001, output: 1_000_000, cacheRead: 30_000, cacheWrite: 10_000)
+            .ShouldBe((60_001 * 0.50 + 1_000_000 * 2.50 + 30_000 * 0.05 + 10_000 * 0.625) / 1e6, 1e-12);
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class ModelSettingCommandTests : IAsyncLifetime
         result.Stdout.ShouldContain("  1  ollama-local:qwen3:8b  (installed in ollama-local)");
         result.Stdout.ShouldContain("  2  ollama-local:llama3.2:3b");
         result.Stdout.ShouldContain("  4  cloud:big-model  (configured in cloud)");
-        result.Stdout.ShouldContain("  5  claude-haiku-4-5  (Anthropic)");
+        result.Stdout.ShouldContain("  5  claude-haiku-5-5  (Anthropic)");
     }
 
     [Fact]

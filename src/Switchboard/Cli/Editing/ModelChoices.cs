@@ -11,8 +11,8 @@ namespace Switchboard.Cli.Editing;
 /// </summary>
 internal static class ModelChoices
 {
-    /// <summary>Anthropic's models, served through the subscription or key Claude Code already has.</summary>
-    public static readonly IReadOnlyList<string> Anthropic = ["claude-haiku-4-5", "claude-sonnet-4-5", "claude-opus-4-1"];
+    /// <summary>Anthropic's current models (November 2026), served through the subscription or key Claude Code already has.</summary>
+    public static readonly IReadOnlyList<string> Anthropic = ["claude-haiku-5-5", "claude-sonnet-5-5", "claude-opus-5-5"];
 
     private static readonly TimeSpan ListingBudget = TimeSpan.FromSeconds(3);
 

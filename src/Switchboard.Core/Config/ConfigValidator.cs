@@ -12,6 +12,8 @@ public static class ConfigValidator
         void Add(string path, string problem) => errors.Add(new ConfigError(file, path, problem));
 
         if (config.Port is < 1 or > 65535) Add("$.port", $"{config.Port} is not a TCP port (1-65535)");
+        if (config.ProxyUrl is { } proxy && !proxy.Contains('$') && UpstreamProxy.Parse(proxy) is null)
+            Add("$.proxyUrl", "must be an http:// or https:// URL such as http://127.0.0.1:7890");
         if (string.IsNullOrWhiteSpace(config.Host)) Add("$.host", "must not be empty");
         else if (!IsLoopback(config.Host) && string.IsNullOrEmpty(config.ApiKey))
             Add("$.host", $"binding '{config.Host}' would expose the router beyond this machine; set apiKey first, " +

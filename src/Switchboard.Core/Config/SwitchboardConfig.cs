@@ -49,6 +49,12 @@ public sealed record SwitchboardConfig
 
     public RetryConfig Retry { get; set; } = new();
 
+    /// <summary>
+    /// An HTTP proxy for every upstream request but those to this machine (CCR's <c>PROXY_URL</c>); may hold
+    /// <c>$VAR</c> and <c>user:password@</c>. Unset, the usual <c>HTTPS_PROXY</c>/<c>HTTP_PROXY</c>/<c>NO_PROXY</c> apply.
+    /// </summary>
+    public string? ProxyUrl { get; set; }
+
     /// <summary>How <c>switchboard code</c> sets up Claude Code: picker slots, discovery, bridging.</summary>
     public ClaudeCodeConfig ClaudeCode { get; set; } = new();
 

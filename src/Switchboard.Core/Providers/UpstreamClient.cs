@@ -13,10 +13,13 @@ public sealed class UpstreamClient : IDisposable
 {
     private readonly HttpMessageInvoker _invoker;
 
-    public UpstreamClient(HttpMessageHandler? handler = null)
+    public UpstreamClient(HttpMessageHandler? handler = null, IWebProxy? proxy = null)
     {
         _invoker = new HttpMessageInvoker(handler ?? new SocketsHttpHandler
         {
+            // Unset, SocketsHttpHandler uses the environment's proxy settings, as UpstreamProxy does without a proxyUrl.
+            Proxy = proxy,
+            UseProxy = true,
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,

@@ -59,11 +59,12 @@ public sealed class SwitchboardServer : IAsyncDisposable
             logging.SetMinimumLevel(options.LogLevel);
             logging.AddFilter("Microsoft", LogLevel.Warning);
         });
-        var upstream = new UpstreamClient();
+        ConfigStore? configStore = null;
+        var upstream = new UpstreamClient(proxy: new UpstreamProxy(() => configStore?.Current.Config.ProxyUrl));
         var subscription = new Providers.Anthropic.SubscriptionToken(options.ClaudeConfigDirectory, options.Time, options.Keychain);
         var registry = new ProviderRegistry(ProviderRegistry.CreateDefault(upstream, loggerFactory, subscription).Factories
             .Concat(options.ExtraProviders.Select(make => make(upstream))));
-        var configStore = new ConfigStore(options.Home.ConfigFile, registry,
+        configStore = new ConfigStore(options.Home.ConfigFile, registry,
             loggerFactory.CreateLogger("Switchboard.Config"), options.ApplyOverrides);
         var config = configStore.Current.Config;
         if (!ConfigValidator.IsLoopback(config.Host) && string.IsNullOrEmpty(EnvExpander.ExpandOrNull(config.ApiKey)))

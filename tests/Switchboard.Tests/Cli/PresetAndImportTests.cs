@@ -82,6 +82,7 @@ public sealed class PresetAndImportTests : IDisposable
             {
               "LOG": true,
               "API_TIMEOUT_MS": 120000,
+              "PROXY_URL": "http://127.0.0.1:7890",
               "NON_INTERACTIVE_MODE": true,
               "Providers": [{
                 "name": "ollama",
@@ -128,6 +129,7 @@ public sealed class PresetAndImportTests : IDisposable
         config["routes"]!["longContext"]!.GetValue<string>().ShouldBe("claude-direct:claude-sonnet-4-5");
         config["longContextThreshold"]!.GetValue<int>().ShouldBe(80000);
         config["claudeCode"]!["nonInteractive"]!.GetValue<bool>().ShouldBeTrue();
+        config["proxyUrl"]!.GetValue<string>().ShouldBe("http://127.0.0.1:7890");
 
         result.Stdout.ShouldContain("not carried over:");
         result.Stdout.ShouldContain("transformer 'vertex-magic' has no Switchboard counterpart");

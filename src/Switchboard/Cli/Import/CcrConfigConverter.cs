@@ -51,9 +51,10 @@ internal static class CcrConfigConverter
 
         if (ccr["APIKEY"]?.GetValue<string>() is { Length: > 0 } apiKey) settings["apiKey"] = apiKey;
         if (ccr["HOST"]?.GetValue<string>() is { Length: > 0 } host) settings["host"] = host;
+        if (ccr["PROXY_URL"]?.GetValue<string>() is { Length: > 0 } proxy) settings["proxyUrl"] = proxy;
         if (ccr["NON_INTERACTIVE_MODE"] is JsonValue nonInteractive && nonInteractive.TryGetValue<bool>(out var headless) && headless)
             settings["claudeCode"] = new JsonObject { ["nonInteractive"] = true };
-        string[] handled = ["Providers", "providers", "Router", "APIKEY", "HOST", "API_TIMEOUT_MS", "NON_INTERACTIVE_MODE", "PORT"];
+        string[] handled = ["Providers", "providers", "Router", "APIKEY", "HOST", "PROXY_URL", "API_TIMEOUT_MS", "NON_INTERACTIVE_MODE", "PORT"];
         foreach (var (key, value) in ccr)
             if (!handled.Contains(key)) notCarried.Add($"{key} ({Shorten(value?.ToJsonString())}): Switchboard has no such setting");
         if (ccr["PORT"] is not null) notCarried.Add("PORT: kept Switchboard's own port (Claude Code is pointed at it by `switchboard code`)");

@@ -9,8 +9,9 @@ namespace Switchboard.Hosting;
 
 /// <summary>
 /// Sends a request to the targets of a route decision, in order. Connection failures, timeouts, 429, 5xx and 529
-/// are retried with backoff (honouring <c>retry-after</c>), then the next target is tried; all of this happens before
-/// anything reaches the client, never after a reply has begun. Other errors (a bad request, a bad key) go straight
+/// (also when a translated stream reports them before its first event, as OpenRouter does with a 200) are retried
+/// with backoff (honouring <c>retry-after</c>), then the next target is tried; all of this happens before anything
+/// reaches the client, never after a reply has begun. Other errors (a bad request, a bad key) go straight
 /// back: another target would not fix them. Targets that keep failing cool down (<see cref="TargetHealth"/>).
 /// </summary>
 internal sealed class TargetSender(TargetHealth health, TimeProvider time, ILogger logger)
@@ -55,7 +56,9 @@ internal sealed class TargetSender(TargetHealth health, TimeProvider time, ILogg
                     var prepared = await RequestSanitizer.PrepareAsync(call, provider, snapshot.Config.Providers[target.Provider], logger, cancellationToken);
                     var reply = countTokens
                         ? await provider.CountTokensAsync(prepared, cancellationToken)
-                        : StreamRepair.Wrap(await provider.SendMessagesAsync(prepared, cancellationToken), provider.Name, prepared.Request.Model, logger);
+                        : await FirstEvent.AwaitAsync(
+                            StreamRepair.Wrap(await provider.SendMessagesAsync(prepared, cancellationToken), provider.Name, prepared.Request.Model, logger),
+                            cancellationToken);
                     if (!canMoveOn || reply is not UpstreamHttpReply { Response: var response } || !IsRetryable((int)response.StatusCode))
                     {
                         if (reply is not UpstreamHttpReply { Response.IsSuccessStatusCode: false }) health.Succeeded(target);

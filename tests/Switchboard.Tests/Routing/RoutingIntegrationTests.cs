@@ -127,6 +127,40 @@ public sealed class RoutingIntegrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fallback_OverloadReportedAsATranslatedStreamsFirstChunk_IsRetriedThenTheNextTargetAnswers()
+    {
+        // OpenRouter answers 200 and then reports its routed provider's failure as the first chunk
+        await using var openrouter = await ScriptedOpenAI.StartAsync();
+        openrouter.Chat = _ => [": OPENROUTER PROCESSING", ScriptedOpenAI.Error("Provider returned error", 502)];
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
+            "routes": { "default": ["openrouter:lab/model", "ollama-local:qwen3:8b"] }
+            """, $", \"openrouter\": {{ \"type\": \"openai\", \"baseUrl\": \"{openrouter.BaseUrl}\" }}"));
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("gpt-anything", stream: true)), Cancel);
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await AnthropicWire.TextOfAsync(await response.Content.ReadAsStringAsync(Cancel), Cancel)).ShouldBe("from ollama qwen3:8b");
+        openrouter.ChatRequests.Count().ShouldBe(3); // the first try and two retries
+        switchboard.Logs.All.ShouldContain("fallbacks=openrouter:lab/model");
+    }
+
+    [Fact]
+    public async Task Fallback_RefusalReportedAsAFirstChunk_GoesStraightBackAsAnHttpError()
+    {
+        await using var openrouter = await ScriptedOpenAI.StartAsync();
+        openrouter.Chat = _ => [ScriptedOpenAI.Error("This model does not accept images", 400)];
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
+            "routes": { "default": ["openrouter:lab/model", "ollama-local:qwen3:8b"] }
+            """, $", \"openrouter\": {{ \"type\": \"openai\", \"baseUrl\": \"{openrouter.BaseUrl}\" }}"));
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("gpt-anything", stream: true)), Cancel);
+
+        (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error")).ShouldContain("does not accept images");
+        openrouter.ChatRequests.Count().ShouldBe(1);
+        _ollama.Requests.ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task Fallback_UnreachableAndTimedOutTargets_AreSkippedToTheNext()
     {
         var stalled = new TaskCompletionSource();

@@ -7,4 +7,12 @@ public sealed record ModelSettings
 {
     /// <summary>Applied after the provider's own transformers, in the same form.</summary>
     public List<JsonElement>? Transformers { get; set; }
+
+    /// <summary>Whether this model sees images, over the provider's <c>vision</c> (a text-only model on a provider of vision ones).</summary>
+    public bool? Vision { get; set; }
+
+    /// <summary>Whether <paramref name="pattern"/> (an exact name, or a prefix ending in <c>*</c>) names <paramref name="model"/>.</summary>
+    public static bool Matches(string pattern, string model) => pattern.EndsWith('*')
+        ? model.StartsWith(pattern[..^1], StringComparison.Ordinal)
+        : pattern == model;
 }

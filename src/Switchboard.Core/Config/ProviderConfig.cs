@@ -66,6 +66,13 @@ public sealed record ProviderConfig
     /// <summary><c>openai</c> only: settings for single models, by exact name or by a prefix ending in <c>*</c>.</summary>
     public Dictionary<string, ModelSettings>? PerModel { get; set; }
 
+    /// <summary>Whether <paramref name="model"/> sees images: its <c>perModel</c> entry (exact, else the longest prefix) over <see cref="Vision"/>.</summary>
+    public bool? VisionOf(string model) =>
+        (PerModel ?? []).Where(entry => entry.Value.Vision is not null && ModelSettings.Matches(entry.Key, model))
+            .OrderByDescending(entry => entry.Key == model ? int.MaxValue : entry.Key.Length)
+            .Select(entry => entry.Value.Vision)
+            .FirstOrDefault() ?? Vision;
+
     [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds ?? 600);
 }

@@ -6,7 +6,7 @@ namespace Switchboard.Sanitizing;
 
 /// <summary>
 /// The profile of each provider type (and API mode), plus what the model itself can do: vision from config
-/// (<c>vision</c>), else from the provider's model catalog (Ollama's <c>/api/show</c>), else assumed.
+/// (<c>perModel.*.vision</c>, else <c>vision</c>), else from the provider's model catalog (Ollama's <c>/api/show</c>), else assumed.
 /// </summary>
 public static class TargetProfiles
 {
@@ -16,7 +16,7 @@ public static class TargetProfiles
         var model = request.Model ?? "";
         var profile = For(provider.Name, config, model);
         // Only a request that carries images needs to know; the others never ask the catalog.
-        if (config.Vision is null && provider is IModelCatalog catalog && ImageStripper.HasImages(request))
+        if (config.VisionOf(model) is null && provider is IModelCatalog catalog && ImageStripper.HasImages(request))
         {
             var capabilities = await catalog.DescribeModelAsync(model, cancellationToken).ConfigureAwait(false);
             // When the provider cannot tell, images are left for the model to refuse rather than lost here.
@@ -25,7 +25,7 @@ public static class TargetProfiles
         return profile;
     }
 
-    /// <summary>The profile without asking the provider anything: the type's rules and the config's <c>vision</c>.</summary>
+    /// <summary>The profile without asking the provider anything: the type's rules and the config's vision for the model.</summary>
     public static TargetProfile For(string provider, ProviderConfig config, string model)
     {
         var profile = (config.Type, config.Api) switch
@@ -43,7 +43,7 @@ public static class TargetProfiles
             ("openai", _) => Translated(provider, model) with { ToolIds = ToolIdRule.OpenAI },
             _ => Translated(provider, model),
         };
-        return config.Vision is { } vision ? profile with { Vision = vision } : profile;
+        return config.VisionOf(model) is { } vision ? profile with { Vision = vision } : profile;
     }
 
     private static TargetProfile Anthropic(string provider, string model) => new()

@@ -62,4 +62,23 @@ public sealed class TextOnlyModelTests
         json.ShouldNotContain("image_url");
         json.ShouldContain("[image omitted]");
     }
+
+    [Fact]
+    public async Task TextOnlyModelOfAVisionProvider_ConfiguredPerModel_GetsMarkers_WhileItsOtherModelsGetTheImages()
+    {
+        await using var openai = await ScriptedOpenAI.StartAsync();
+        await using var switchboard = await RunningSwitchboard.StartAsync(openai.Config("""
+            , "vision": true, "perModel": { "deepseek*": { "vision": false }, "deepseek-vl2": { "vision": true } }
+            """));
+
+        await AnthropicWire.PostStreamAsync(switchboard.Client, Body("deepseek-chat"), Cancel);
+        await AnthropicWire.PostStreamAsync(switchboard.Client, Body("deepseek-vl2"), Cancel);
+        await AnthropicWire.PostStreamAsync(switchboard.Client, Body("gpt-4o"), Cancel);
+
+        var sent = openai.ChatRequests.Select(chat => chat.ToJsonString()).ToList();
+        sent[0].ShouldNotContain("image_url");
+        sent[0].ShouldContain("[image omitted]");
+        sent[1].ShouldContain("image_url");
+        sent[2].ShouldContain("image_url");
+    }
 }

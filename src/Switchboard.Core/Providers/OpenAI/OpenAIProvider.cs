@@ -123,11 +123,7 @@ internal sealed partial class OpenAIProvider : IProvider, IModelLister
         TokenCountReply.CountedLocally(call);
 
     private IEnumerable<ITransformer> TransformersFor(string model) =>
-        _transformers.Concat(_perModel.Where(entry => Matches(entry.Pattern, model)).SelectMany(entry => entry.Transformers));
-
-    private static bool Matches(string pattern, string model) => pattern.EndsWith('*')
-        ? model.StartsWith(pattern[..^1], StringComparison.Ordinal)
-        : pattern == model;
+        _transformers.Concat(_perModel.Where(entry => ModelSettings.Matches(entry.Pattern, model)).SelectMany(entry => entry.Transformers));
 
     private static byte[] Serialize(OpenAIExchange exchange)
     {

@@ -50,6 +50,12 @@ public sealed partial class ConfigStore
         }
     }
 
+    /// <summary>
+    /// The snapshot last loaded, without looking at the file: for what runs inside a request that already read
+    /// <see cref="Current"/> (the upstream proxy, per send), so the file is checked once per request, not per use.
+    /// </summary>
+    public ConfigSnapshot Loaded => _current;
+
     private void Reload()
     {
         lock (_reloadLock)

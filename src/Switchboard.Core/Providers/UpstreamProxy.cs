@@ -11,12 +11,25 @@ namespace Switchboard.Providers;
 public sealed class UpstreamProxy(Func<string?> configuredUrl) : IWebProxy
 {
     private readonly IWebProxy _environment = HttpClient.DefaultProxy;
+    private volatile Parsed? _parsed;
+
+    /// <summary>The configured text and the URL it gave, parsed once per change of the text rather than per request.</summary>
+    private sealed record Parsed(string Raw, Uri? Url);
 
     /// <summary>An absolute http(s) URL, or null when <paramref name="url"/> is not one.</summary>
     public static Uri? Parse(string url) =>
         Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0 ? uri : null;
 
-    private Uri? Configured => configuredUrl() is { Length: > 0 } url ? Parse(EnvExpander.Expand(url)) : null;
+    private Uri? Configured
+    {
+        get
+        {
+            if (configuredUrl() is not { Length: > 0 } raw) return null;
+            var parsed = _parsed;
+            if (parsed?.Raw != raw) _parsed = parsed = new Parsed(raw, Parse(EnvExpander.Expand(raw)));
+            return parsed.Url;
+        }
+    }
 
     public Uri? GetProxy(Uri destination) =>
         Configured is { } proxy ? (IsThisMachine(destination) ? null : WithoutUserInfo(proxy)) : _environment.GetProxy(destination);
@@ -31,8 +44,8 @@ public sealed class UpstreamProxy(Func<string?> configuredUrl) : IWebProxy
         set { }
     }
 
-    private static bool IsThisMachine(Uri destination) =>
-        destination.IsLoopback || destination.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Loopback addresses and <c>localhost</c> (which <see cref="Uri.IsLoopback"/> counts).</summary>
+    private static bool IsThisMachine(Uri destination) => destination.IsLoopback;
 
     private static Uri WithoutUserInfo(Uri proxy) =>
         proxy.UserInfo.Length == 0 ? proxy : new UriBuilder(proxy) { UserName = "", Password = "" }.Uri;

@@ -60,7 +60,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
             logging.AddFilter("Microsoft", LogLevel.Warning);
         });
         ConfigStore? configStore = null;
-        var upstream = new UpstreamClient(proxy: new UpstreamProxy(() => configStore?.Current.Config.ProxyUrl));
+        var upstream = new UpstreamClient(proxy: new UpstreamProxy(() => configStore?.Loaded.Config.ProxyUrl));
         var subscription = new Providers.Anthropic.SubscriptionToken(options.ClaudeConfigDirectory, options.Time, options.Keychain);
         var registry = new ProviderRegistry(ProviderRegistry.CreateDefault(upstream, loggerFactory, subscription).Factories
             .Concat(options.ExtraProviders.Select(make => make(upstream))));

@@ -36,10 +36,14 @@ public sealed class ServiceCommandTests : IDisposable
     private Task<ChildProcess.Result> RunAsync(string verb, string path) => _cli.RunAsync(["service", verb], path: path,
         environment: new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = _xdg, ["HOME"] = _home.Folder });
 
-    private void FakeSystemctl(int exitCode)
+    private void FakeSystemctl(int exitCode) =>
+        FakeTool("systemctl", SystemctlLog, $"echo 'systemctl says no' >&2\nexit {exitCode}\n");
+
+    /// <summary>A service-manager tool on <c>_bin</c> that notes its arguments in <paramref name="log"/>, then runs <paramref name="then"/>.</summary>
+    private void FakeTool(string name, string log, string then = "")
     {
-        var file = Path.Combine(_bin, "systemctl");
-        File.WriteAllText(file, $"#!/bin/bash\necho \"$*\" >> '{SystemctlLog}'\necho 'systemctl says no' >&2\nexit {exitCode}\n");
+        var file = Path.Combine(_bin, name);
+        File.WriteAllText(file, $"#!/bin/sh\necho \"$*\" >> '{log}'\n{then}");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
@@ -119,12 +123,7 @@ public sealed class ServiceCommandTests : IDisposable
     private string Agent => Path.Combine(_home.Folder, "Library", "LaunchAgents", "dev.switchboard.router.plist");
 
     /// <summary>A launchctl that notes its arguments and succeeds.</summary>
-    private void FakeLaunchctl()
-    {
-        var launchctl = Path.Combine(_bin, "launchctl");
-        File.WriteAllText(launchctl, $"#!/bin/sh\necho \"$*\" >> '{LaunchctlLog}'\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(launchctl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
+    private void FakeLaunchctl() => FakeTool("launchctl", LaunchctlLog);
 
     /// <summary>A console wide enough that no path is wrapped.</summary>
     private static TestConsole Wide()

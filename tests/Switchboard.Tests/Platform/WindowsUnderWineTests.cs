@@ -24,6 +24,8 @@ public sealed class WindowsUnderWineTests(WindowsBuild windows) : IClassFixture<
     {
         _anthropic = await ScriptedUpstream.StartAsync((context, _) => AnthropicWire.WriteSseAsync(context, AnthropicWire.TextStream("m", "via windows")));
         _port = TestPorts.Free();
+        // Both tests share the fixture's prefix, so each starts from an empty home: no ledger rows from the other
+        if (Directory.Exists(SwitchboardFolder)) Directory.Delete(SwitchboardFolder, recursive: true);
         Directory.CreateDirectory(SwitchboardFolder);
         File.WriteAllText(Path.Combine(SwitchboardFolder, "config.json"),
             RunningSwitchboard.AnthropicConfig(_anthropic.BaseUrl, extraTopLevel: $"\"port\": {_port},"));

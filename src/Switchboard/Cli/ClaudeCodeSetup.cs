@@ -38,8 +38,19 @@ internal static class ClaudeCodeSetup
         return new Flags(discovery, bridge, [.. rest]);
     }
 
-    public static Wiring For(string url, SwitchboardConfig? config, IReadOnlyList<ModelTarget> localModels, Flags flags)
+    /// <summary>
+    /// Where discovery mode's subscription login comes from: whether <c>CLAUDE_CODE_OAUTH_TOKEN</c> (a
+    /// <c>claude setup-token</c> token) is set for this command, and whether the router serving it took one.
+    /// </summary>
+    public sealed record SetupToken(bool InEnvironment, bool RouterUsesIt)
     {
+        public static readonly SetupToken None = new(false, false);
+    }
+
+    public static Wiring For(string url, SwitchboardConfig? config, IReadOnlyList<ModelTarget> localModels, Flags flags,
+        SetupToken? setupToken = null)
+    {
+        setupToken ??= SetupToken.None;
         var variables = new List<(string, string)>(ClaudeEnvironment.For(url, config?.ApiKey));
         var summary = new List<string> { $"router       {url}" };
         var warnings = new List<string>();
@@ -89,7 +100,12 @@ internal static class ClaudeCodeSetup
             variables.Add(("CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY", "1"));
             summary.Add("discovery    on: every routed model in /model; your subscription pays for Anthropic-bound traffic");
             summary.Add("             (Remote Control, /schedule, claude.ai MCP connectors are off this session; --no-discovery keeps them)");
-            if (!Providers.Anthropic.SubscriptionToken.ForThisMachine(TimeProvider.System).HasLogin &&
+            if (setupToken.RouterUsesIt)
+                summary.Add($"login        {Providers.Anthropic.SubscriptionToken.EnvironmentVariable} (a `claude setup-token` token)");
+            else if (setupToken.InEnvironment)
+                warnings.Add($"{Providers.Anthropic.SubscriptionToken.EnvironmentVariable} is set here, but the running router was started without it " +
+                             "and uses your stored Claude login; run `switchboard restart` to use the token");
+            else if (!Providers.Anthropic.SubscriptionToken.ForThisMachine(TimeProvider.System).HasLogin &&
                 string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY")))
                 warnings.Add("discovery needs your Claude login (~/.claude/.credentials.json; the keychain on macOS) or ANTHROPIC_API_KEY for Anthropic-bound requests; run `claude` once to log in");
         }

@@ -15,14 +15,18 @@ internal sealed class CodeRouter : IAsyncDisposable
 {
     private readonly SwitchboardServer? _ownServer;
 
-    private CodeRouter(string url, SwitchboardConfig? config, SwitchboardServer? ownServer)
+    private CodeRouter(string url, SwitchboardConfig? config, SwitchboardServer? ownServer, bool usesSetupToken)
     {
         Url = url;
         Config = config;
         _ownServer = ownServer;
+        UsesSetupToken = usesSetupToken;
     }
 
     public string Url { get; }
+
+    /// <summary>Whether this router swaps the sentinel for a <c>claude setup-token</c> token from its environment.</summary>
+    public bool UsesSetupToken { get; }
 
     /// <summary>The config this run serves (with its overrides); null when the file does not load.</summary>
     public SwitchboardConfig? Config { get; }
@@ -34,7 +38,7 @@ internal sealed class CodeRouter : IAsyncDisposable
             var (daemon, exitCode) = await DaemonLauncher.EnsureRunningAsync(home, port: null, console, CancellationToken.None);
             if (daemon is null) return (null, exitCode);
             if (!daemon.WasRunning) console.MarkupLineInterpolated($"[grey]switchboard: router started on {daemon.Health.Url} (pid {daemon.Pid})[/]");
-            return (new CodeRouter(daemon.Health.Url, ClaudeEnvironment.Configured(home), null), 0);
+            return (new CodeRouter(daemon.Health.Url, ClaudeEnvironment.Configured(home), null, daemon.Health.SetupTokenLogin), 0);
         }
 
         if (run.Check(home) is { Count: > 0 } problems)
@@ -63,7 +67,7 @@ internal sealed class CodeRouter : IAsyncDisposable
         }
         var url = server.Address.ToString().TrimEnd('/');
         console.MarkupLineInterpolated($"[grey]switchboard: a router for this run only, with its command-line overrides, on {url} (log: {RunLogProvider.FileFor(home)})[/]");
-        return (new CodeRouter(url, server.Config.Current.Config, server), 0);
+        return (new CodeRouter(url, server.Config.Current.Config, server, server.UsesSetupToken), 0);
     }
 
     public async ValueTask DisposeAsync()

@@ -22,6 +22,9 @@ public sealed record HealthReport
     public required string Url { get; init; }
     public required ConfigHealth Config { get; init; }
     public required List<ProviderSummary> Providers { get; init; }
+
+    /// <summary>Whether discovery mode's swap uses a <c>claude setup-token</c> token from the router's environment.</summary>
+    public bool SetupTokenLogin { get; init; }
 }
 
 public sealed record ConfigHealth(string File, bool Valid, long Version, List<string> Problems);

@@ -10,7 +10,7 @@ using Switchboard.Routing;
 namespace Switchboard.Hosting;
 
 /// <summary><c>/</c>, <c>/health</c>, <c>/api/hello</c> and <c>/v1/models</c>: what the server is and what it serves.</summary>
-internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, ILogger logger)
+internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, ILogger logger, bool setupTokenLogin)
 {
     /// <summary>Claude Code abandons discovery after 3 s; a provider slower than this is left out of the list.</summary>
     public static readonly TimeSpan ListingBudget = TimeSpan.FromMilliseconds(2500);
@@ -46,6 +46,7 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
             Providers = snapshot.Config.Providers
                 .Select(pair => new ProviderSummary(pair.Key, pair.Value.Type, pair.Value.BaseUrl))
                 .ToList(),
+            SetupTokenLogin = setupTokenLogin,
         };
         return context.Response.WriteAsJsonAsync(report, HostJson.Default.HealthReport);
     }

@@ -25,6 +25,9 @@ public sealed record ServerOptions
     /// <summary>Where Claude Code keeps its login (<c>.credentials.json</c>), for discovery mode's token swap.</summary>
     public string ClaudeConfigDirectory { get; init; } = Providers.Anthropic.SubscriptionToken.DefaultDirectory;
 
+    /// <summary>A <c>claude setup-token</c> token (<c>CLAUDE_CODE_OAUTH_TOKEN</c>), used by the swap ahead of the stored login.</summary>
+    public string? SubscriptionEnvironmentToken { get; init; } = Providers.Anthropic.SubscriptionToken.EnvironmentToken;
+
     /// <summary>Where Claude Code keeps its login on macOS, read before <see cref="ClaudeConfigDirectory"/>; null elsewhere.</summary>
     public Providers.Anthropic.MacKeychain? Keychain { get; init; } = Providers.Anthropic.MacKeychain.ForThisMachine(TimeProvider.System);
 

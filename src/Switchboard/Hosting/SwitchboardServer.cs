@@ -37,6 +37,9 @@ public sealed class SwitchboardServer : IAsyncDisposable
 
     public ConfigStore Config { get; }
 
+    /// <summary>Whether discovery mode's swap uses a <c>claude setup-token</c> token (see <see cref="ServerOptions.SubscriptionEnvironmentToken"/>).</summary>
+    public bool UsesSetupToken => !string.IsNullOrEmpty(_options.SubscriptionEnvironmentToken);
+
     /// <summary>The ledger, metrics and live feed this server records to.</summary>
     internal LedgerServices Usage => _usage;
 
@@ -61,7 +64,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
         });
         ConfigStore? configStore = null;
         var upstream = new UpstreamClient(proxy: new UpstreamProxy(() => configStore?.Loaded.Config.ProxyUrl));
-        var subscription = new Providers.Anthropic.SubscriptionToken(options.ClaudeConfigDirectory, options.Time, options.Keychain);
+        var subscription = new Providers.Anthropic.SubscriptionToken(options.ClaudeConfigDirectory, options.Time, options.Keychain,
+            options.SubscriptionEnvironmentToken);
         var registry = new ProviderRegistry(ProviderRegistry.CreateDefault(upstream, loggerFactory, subscription).Factories
             .Concat(options.ExtraProviders.Select(make => make(upstream))));
         configStore = new ConfigStore(options.Home.ConfigFile, registry,
@@ -102,7 +106,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         var sender = new TargetSender(new TargetHealth(_options.Time), _options.Time, logger);
         var sessions = new SessionActivity(Config);
         var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), sender, logger, sessions);
-        var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger);
+        var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger, UsesSetupToken);
 
         // Any empty error answer (405, a route that does not exist) still leaves in Anthropic's error shape.
         _app.UseStatusCodePages(context => ErrorReplies.WriteAsync(context.HttpContext, new AnthropicError(

@@ -116,4 +116,22 @@ public sealed class ClaudeCodeSetupTests
         wiring.Summary.ShouldContain("bridge       conservative (3 local model(s))");
         wiring.Summary.ShouldContain(line => line.StartsWith("discovery    on"));
     }
+
+    [Fact]
+    public void SetupToken_IsNamedAsTheLogin_OrARouterWithoutItIsPointedOut()
+    {
+        ClaudeCodeSetup.Wiring Wire(bool here, bool router, params string[] args) =>
+            ClaudeCodeSetup.For("http://x", Config(), Local, ClaudeCodeSetup.TakeFlags(args), new ClaudeCodeSetup.SetupToken(here, router));
+
+        var used = Wire(here: true, router: true);
+        var missed = Wire(here: true, router: false);
+        var noDiscovery = Wire(here: true, router: true, "--no-discovery");
+
+        used.Summary.ShouldContain("login        CLAUDE_CODE_OAUTH_TOKEN (a `claude setup-token` token)");
+        used.Warnings.ShouldBeEmpty();
+        missed.Summary.ShouldNotContain(line => line.StartsWith("login"));
+        missed.Warnings.ShouldContain(w => w.Contains("started without it") && w.Contains("switchboard restart"));
+        noDiscovery.Summary.ShouldNotContain(line => line.StartsWith("login"));
+        noDiscovery.Warnings.ShouldBeEmpty();
+    }
 }

@@ -20,6 +20,8 @@ public sealed class CliRunner(TempHome home)
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["SWITCHBOARD_HOME"] = home.Folder;
         info.Environment["DOTNET_ROOT"] = DotnetRoot;
+        // A long-lived Claude login in the environment running the tests would change what discovery mode sends.
+        info.Environment.Remove(global::Switchboard.Providers.Anthropic.SubscriptionToken.EnvironmentVariable);
         if (path is not null) info.Environment["PATH"] = path;
         if (environment is not null) foreach (var (key, value) in environment) info.Environment[key] = value;
         return await ChildProcess.RunAsync(info, TimeSpan.FromSeconds(90), stdin);

@@ -32,7 +32,11 @@ public sealed class RunningSwitchboard : IAsyncDisposable
         var home = new TempHome();
         if (configJson is not null) home.WriteConfig(configJson);
         var logs = new CapturingLoggerProvider();
-        var options = new ServerOptions { Home = home.Home, Port = 0, LoggerProvider = logs, LogLevel = LogLevel.Debug };
+        var options = new ServerOptions
+        {
+            Home = home.Home, Port = 0, LoggerProvider = logs, LogLevel = LogLevel.Debug,
+            SubscriptionEnvironmentToken = null, // not whatever the environment running the tests holds
+        };
         if (tune is not null) options = tune(options);
         var server = SwitchboardServer.Create(options);
         await server.StartAsync();

@@ -11,11 +11,22 @@ namespace Switchboard.Providers.Anthropic;
 /// elsewhere (and on macOS when the keychain has none) its <c>.credentials.json</c> (in <c>$CLAUDE_CONFIG_DIR</c>, else
 /// <c>~/.claude</c>), so a token Claude Code rotated is picked up at once. Neither ever reaches another provider: only
 /// the Anthropic pass-through forwards client credentials at all.
+/// <para>A stored login expires within hours and only Claude Code refreshes it, which it does not do while it holds the
+/// sentinel. A token made by <c>claude setup-token</c> lasts a year; Claude Code reads it from
+/// <see cref="EnvironmentVariable"/> ahead of its stored login, and so does the router, from its own environment.
+/// The router never refreshes a stored login itself: the refresh token rotates, and two programs refreshing the same
+/// login could log Claude Code out.</para>
 /// </summary>
-public sealed class SubscriptionToken(string claudeConfigDirectory, TimeProvider time, MacKeychain? keychain = null)
+public sealed class SubscriptionToken(string claudeConfigDirectory, TimeProvider time, MacKeychain? keychain = null,
+    string? environmentToken = null)
 {
     public const string Sentinel = "switchboard-discovery-sentinel";
     public const string OAuthBeta = "oauth-2025-04-20";
+
+    /// <summary>Where Claude Code takes a <c>claude setup-token</c> token from.</summary>
+    public const string EnvironmentVariable = "CLAUDE_CODE_OAUTH_TOKEN";
+
+    public static string? EnvironmentToken => Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } token ? token : null;
 
     private (DateTime Written, long Length, Credentials Value)? _cached;
 
@@ -28,10 +39,13 @@ public sealed class SubscriptionToken(string claudeConfigDirectory, TimeProvider
 
     /// <summary>Where Claude Code keeps its login on this machine (the keychain on macOS).</summary>
     public static SubscriptionToken ForThisMachine(TimeProvider time) =>
-        new(DefaultDirectory, time, MacKeychain.ForThisMachine(time));
+        new(DefaultDirectory, time, MacKeychain.ForThisMachine(time), EnvironmentToken);
 
-    /// <summary>Whether Claude Code has a login stored at all (an API-key user has none).</summary>
-    public bool HasLogin => keychain?.Read() is not null || System.IO.File.Exists(File);
+    /// <summary>Whether there is a subscription login at all (an API-key user has none).</summary>
+    public bool HasLogin => UsesEnvironmentToken || keychain?.Read() is not null || System.IO.File.Exists(File);
+
+    /// <summary>Whether the swap uses <see cref="EnvironmentVariable"/> rather than the stored login.</summary>
+    public bool UsesEnvironmentToken => !string.IsNullOrEmpty(environmentToken);
 
     private string Where => keychain is null ? File : $"the macOS keychain (\"{keychain.Service}\") or {File}";
 
@@ -41,6 +55,7 @@ public sealed class SubscriptionToken(string claudeConfigDirectory, TimeProvider
     /// <summary>The live access token; a clear 401 when there is none or it has expired.</summary>
     public string AccessToken()
     {
+        if (UsesEnvironmentToken) return environmentToken!;
         var (credentials, source) = StoredCredentials();
         var oauth = credentials.ClaudeAiOauth;
         if (oauth?.AccessToken is not { Length: > 0 } token)
@@ -50,7 +65,8 @@ public sealed class SubscriptionToken(string claudeConfigDirectory, TimeProvider
             // Claude Code may have refreshed it since the keychain was last asked: ask again next time, not in 30 s.
             keychain?.Forget();
             throw Refused($"Your Claude subscription token expired at {DateTimeOffset.FromUnixTimeMilliseconds(expiresAt):u}. " +
-                          "Run `claude` once (it refreshes the token), then try again.");
+                          "Run `claude` once (it refreshes the token), then try again. For long sessions, make a year-long token " +
+                          $"with `claude setup-token` and restart the router with {EnvironmentVariable} set to it.");
         }
         return token;
     }

@@ -49,7 +49,8 @@ internal static class CodeCommand
         var config = router.Config ?? ClaudeEnvironment.Configured(home);
         using var lookup = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var localModels = config is null ? [] : await ClaudeCodeSetup.LocalModelsAsync(config, lookup.Token);
-        var wiring = ClaudeCodeSetup.For(router.Url, config, localModels, flags);
+        var wiring = ClaudeCodeSetup.For(router.Url, config, localModels, flags,
+            new ClaudeCodeSetup.SetupToken(Providers.Anthropic.SubscriptionToken.EnvironmentToken is not null, router.UsesSetupToken));
         foreach (var line in wiring.Summary) console.MarkupLineInterpolated($"[grey]switchboard: {line}[/]");
         foreach (var warning in wiring.Warnings) console.MarkupLineInterpolated($"[yellow]switchboard: {warning}[/]");
 

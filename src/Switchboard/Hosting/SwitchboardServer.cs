@@ -25,20 +25,23 @@ public sealed class SwitchboardServer : IAsyncDisposable
     private readonly UpstreamClient _upstream;
     private readonly ServerOptions _options;
     private readonly LedgerServices _usage;
+    private readonly Providers.Anthropic.SubscriptionToken _subscription;
 
-    private SwitchboardServer(WebApplication app, UpstreamClient upstream, ServerOptions options, ConfigStore config, LedgerServices usage)
+    private SwitchboardServer(WebApplication app, UpstreamClient upstream, ServerOptions options, ConfigStore config, LedgerServices usage,
+        Providers.Anthropic.SubscriptionToken subscription)
     {
         _app = app;
         _upstream = upstream;
         _options = options;
         _usage = usage;
+        _subscription = subscription;
         Config = config;
     }
 
     public ConfigStore Config { get; }
 
     /// <summary>Whether discovery mode's swap uses a <c>claude setup-token</c> token (see <see cref="ServerOptions.SubscriptionEnvironmentToken"/>).</summary>
-    public bool UsesSetupToken => !string.IsNullOrEmpty(_options.SubscriptionEnvironmentToken);
+    public bool UsesSetupToken => _subscription.UsesEnvironmentToken;
 
     /// <summary>The ledger, metrics and live feed this server records to.</summary>
     internal LedgerServices Usage => _usage;
@@ -95,7 +98,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
 
         var app = builder.Build();
         var usage = LedgerServices.Create(options.Home, configStore, loggerFactory.CreateLogger("Switchboard.Ledger"), options.Time);
-        var server = new SwitchboardServer(app, upstream, options, configStore, usage);
+        var server = new SwitchboardServer(app, upstream, options, configStore, usage, subscription);
         server.MapEndpoints();
         return server;
     }

@@ -28,6 +28,8 @@ fi
 (cd tests/e2e && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error)
 
 dotnet build Switchboard.sln -c Release --nologo -v quiet
+artifacts=tests/Switchboard.Tests/bin/Release/net10.0/artifacts
+rm -f "$artifacts/reliability.tsv"
 log=$(mktemp)
 set +e
 dotnet test --solution Switchboard.sln -c Release --no-build 2>&1 | tee "$log"
@@ -38,8 +40,13 @@ set -e
 passed=$(grep -Eo 'succeeded: *[0-9]+' "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo 'failed: *[0-9]+' "$log" | grep -Eo '[0-9]+' | awk '{s+=$1} END {print s+0}')
 rm -f "$log"
-artifacts=tests/Switchboard.Tests/bin/Release/net10.0/artifacts
 [ -d "$artifacts" ] && echo "test artifacts (dashboard screenshots): $artifacts"
+# The reliability suite's summary, from its tally (one line per case: kind, name, outcome, peak RSS in MB).
+if [ -f "$artifacts/reliability.tsv" ]; then
+  awk -F'\t' '{n[$1]++; o[$3]++} $4 != "-" && $4+0 > rss {rss = $4+0}
+    END {printf "reliability: %d faults, %d bad inputs, %d load runs, %d security checks: %d crashes, %d malformed streams, %d leaks, %d other failures, peak RSS %.0f MB\n",
+      n["fault"], n["bad-input"], n["load"], n["security"], o["crash"], o["malformed"], o["leak"], o["failed"], rss}' "$artifacts/reliability.tsv"
+fi
 echo "${passed:-0} passed, ${failed:-0} failed"
 if [ "$status" -ne 0 ]; then exit "$status"; fi
 if [ "${passed:-0}" -eq 0 ]; then echo "test.sh: no test ran" >&2; exit 1; fi

@@ -62,6 +62,49 @@ public static class StreamValidator
         return problems;
     }
 
+    /// <summary>
+    /// Reads an SSE reply as a client would and checks it: every event must parse, its <c>event:</c> name must match
+    /// its payload's type, and the events must keep the grammar of <see cref="Problems(IReadOnlyList{StreamEvent})"/>.
+    /// Returns the events; throws <see cref="MalformedStreamException"/> naming every problem.
+    /// </summary>
+    public static List<StreamEvent> EnsureWellFormed(string sse)
+    {
+        var events = new List<StreamEvent>();
+        var problems = new List<string>();
+        var normalized = sse.Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (normalized.Length > 0 && !normalized.EndsWith("\n\n", StringComparison.Ordinal))
+            problems.Add("the stream does not end with a complete event (a blank line)");
+        foreach (var raw in normalized.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        {
+            string? name = null;
+            var data = new System.Text.StringBuilder();
+            foreach (var line in raw.Split('\n'))
+            {
+                if (line.StartsWith("event:", StringComparison.Ordinal)) name = line[6..].Trim();
+                else if (line.StartsWith("data:", StringComparison.Ordinal)) data.Append(line[5..].TrimStart());
+                else if (line.Length > 0 && !line.StartsWith(':')) problems.Add($"a line that is not SSE: {Cut(line)}");
+            }
+            if (data.Length == 0) continue;
+            StreamEvent? parsed = null;
+            try
+            {
+                parsed = System.Text.Json.JsonSerializer.Deserialize(data.ToString(), AnthropicJson.Default.StreamEvent);
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                problems.Add($"an event that does not parse ({ex.Message}): {Cut(data.ToString())}");
+            }
+            if (parsed is null) continue;
+            if (name is not null && parsed.Type != name) problems.Add($"event: {name} carries a {parsed.Type} payload");
+            events.Add(parsed);
+        }
+        problems.AddRange(Problems(events));
+        if (problems.Count > 0) throw new MalformedStreamException("malformed stream:\n  " + string.Join("\n  ", problems) + "\n--- stream\n" + Cut(sse, 4000));
+        return events;
+    }
+
+    private static string Cut(string text, int length = 200) => text.Length <= length ? text : text[..length] + "…";
+
     private static bool Fits(string blockType, string? deltaType) => deltaType switch
     {
         DeltaTypes.Text or DeltaTypes.Citations => blockType == ContentBlockTypes.Text,

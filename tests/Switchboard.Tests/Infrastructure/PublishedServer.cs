@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Switchboard.Tests.Infrastructure;
+
+/// <summary>
+/// The published Native AOT binary running <c>serve</c> on a free loopback port, with its own home folder and its log
+/// in a file there (as the daemon writes it). Tests talk HTTP to it, read its RSS from <c>/proc</c>, and on the way
+/// out it is checked to be alive and to have logged no unhandled exception.
+/// </summary>
+public sealed partial class PublishedServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private PublishedServer(Process process, TempHome home, int port)
+    {
+        _process = process;
+        Home = home;
+        Port = port;
+        Address = new Uri($"http://127.0.0.1:{port}");
+        Client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public TempHome Home { get; }
+    public int Port { get; }
+    public Uri Address { get; }
+    public HttpClient Client { get; }
+    public int Pid => _process.Id;
+    public string LogFile => Path.Combine(Home.Folder, "switchboard.log");
+
+    /// <summary>The log file as it stands, plus anything the process wrote to its own stdout and stderr.</summary>
+    public string Log => (File.Exists(LogFile) ? ReadShared(LogFile) : "") + string.Join("\n", _output);
+
+    /// <summary>Starts the binary with <paramref name="configJson"/> as its config; waits until <c>/health</c> answers.</summary>
+    public static async Task<PublishedServer> StartAsync(string configJson, IReadOnlyDictionary<string, string>? environment = null,
+        params string[] extraArgs)
+    {
+        var executable = await PublishedBinary.ExecutableAsync();
+        var home = new TempHome();
+        home.WriteConfig(configJson);
+        var port = TestPorts.Free();
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "serve", "--port", port.ToString(), "--log-file", Path.Combine(home.Folder, "switchboard.log") }.Concat(extraArgs))
+            info.ArgumentList.Add(arg);
+        info.Environment["SWITCHBOARD_HOME"] = home.Folder;
+        info.Environment.Remove(global::Switchboard.Providers.Anthropic.SubscriptionToken.EnvironmentVariable);
+        if (environment is not null) foreach (var (key, value) in environment) info.Environment[key] = value;
+        var process = Process.Start(info)!;
+        var server = new PublishedServer(process, home, port);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) server._output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) server._output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitForHealthAsync();
+        return server;
+    }
+
+    /// <summary>Resident memory now (VmRSS), in MB.</summary>
+    public double RssMegabytes() => StatusField("VmRSS");
+
+    /// <summary>The most resident memory the process has had (VmHWM), in MB.</summary>
+    public double PeakRssMegabytes() => StatusField("VmHWM");
+
+    /// <summary>TCP connections the process holds open to <paramref name="port"/> (its upstream side), from /proc.</summary>
+    public int ConnectionsTo(int port) => LoopbackConnections.OpenBy(Pid, remotePort: port);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>What would make the run a failure: the process died, or its log shows an unhandled exception.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (_process.HasExited) problems.Add($"the daemon exited with {_process.ExitCode}");
+        foreach (Match match in UnhandledException().Matches(Log)) problems.Add("the log shows an unhandled exception: " + match.Value.Trim());
+        return problems;
+    }
+
+    /// <summary>Throws <see cref="CrashException"/> if the daemon died or logged an unhandled exception.</summary>
+    public void EnsureHealthy()
+    {
+        if (Problems() is { Count: > 0 } problems) throw new CrashException(string.Join("\n", problems) + "\n--- log\n" + Log);
+    }
+
+    private double StatusField(string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                return double.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0]) / 1024;
+        throw new InvalidOperationException($"/proc/{Pid}/status has no {field}");
+    }
+
+    private async Task WaitForHealthAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"the published binary exited with {_process.ExitCode}:\n{Log}");
+            try
+            {
+                using var health = await Client.GetAsync("/health");
+                if (health.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"the published binary did not answer /health within 30 s:\n{Log}");
+    }
+
+    private static string ReadShared(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        Home.Dispose();
+    }
+
+    /// <summary>What .NET's loggers print for an exception nobody handled: a stack frame, or the words themselves.</summary>
+    [GeneratedRegex(@"(?m)^\s+at [A-Za-z_][\w.`<>]*\(.*$|Unexpected failure handling[^\n]*|unhandled exception[^\n]*", RegexOptions.IgnoreCase)]
+    private static partial Regex UnhandledException();
+}

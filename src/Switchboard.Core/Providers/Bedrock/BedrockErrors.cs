@@ -11,15 +11,16 @@ namespace Switchboard.Providers.Bedrock;
 internal static class BedrockErrors
 {
     public static async Task<AnthropicErrorException> FromResponseAsync(
-        HttpResponseMessage response, string provider, string model, CancellationToken cancellationToken)
+        HttpResponseMessage response, string provider, string model, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var body = await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false);
         var type = response.Headers.TryGetValues("x-amzn-ErrorType", out var values) ? values.First().Split(':')[0] : null;
         return From(type ?? $"HTTP {(int)response.StatusCode}", MessageOf(body), provider, model, (int)response.StatusCode);
     }
 
     public static AnthropicErrorException FromStreamException(string? type, byte[] payload, string provider, string model) =>
-        From(type ?? "UnknownException", MessageOf(System.Text.Encoding.UTF8.GetString(payload)), provider, model, status: 502);
+        From(type ?? "UnknownException", MessageOf(new UpstreamErrorBody(System.Text.Encoding.UTF8.GetString(payload), "application/json")),
+            provider, model, status: 502);
 
     private static AnthropicErrorException From(string type, string message, string provider, string model, int status)
     {
@@ -50,16 +51,16 @@ internal static class BedrockErrors
         message.Contains("context window", StringComparison.OrdinalIgnoreCase) ||
         message.Contains("context length", StringComparison.OrdinalIgnoreCase);
 
-    private static string MessageOf(string body)
+    private static string MessageOf(UpstreamErrorBody body)
     {
         try
         {
-            var parsed = JsonSerializer.Deserialize(body, BedrockJson.Default.BedrockErrorBody);
+            var parsed = body.IsJson ? JsonSerializer.Deserialize(body.Text, BedrockJson.Default.BedrockErrorBody) : null;
             if ((parsed?.Message ?? parsed?.MessageUpper) is { } message) return message;
         }
         catch (JsonException)
         {
         }
-        return body.Length > 300 ? body[..300] : body;
+        return body.Summary;
     }
 }

@@ -11,18 +11,18 @@ namespace Switchboard.Providers.Gemini;
 internal static class GeminiErrors
 {
     public static async Task<AnthropicErrorException> FromResponseAsync(
-        HttpResponseMessage response, string provider, string model, CancellationToken cancellationToken)
+        HttpResponseMessage response, string provider, string model, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var body = await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false);
         GeminiError? error = null;
         try
         {
-            error = JsonSerializer.Deserialize(text, GeminiJson.Default.GeminiErrorBody)?.Error;
+            if (body.IsJson) error = JsonSerializer.Deserialize(body.Text, GeminiJson.Default.GeminiErrorBody)?.Error;
         }
         catch (JsonException)
         {
         }
-        error ??= new GeminiError { Message = text.Length > 300 ? text[..300] : text };
+        error ??= new GeminiError { Message = body.Summary };
         error.Code ??= (int)response.StatusCode;
         return From(error, provider, model, midStream: false);
     }

@@ -8,10 +8,9 @@ namespace Switchboard.Providers.Ollama;
 internal static class OllamaErrors
 {
     public static async Task<AnthropicErrorException> FromResponseAsync(
-        HttpResponseMessage response, string provider, string model, CancellationToken cancellationToken)
+        HttpResponseMessage response, string provider, string model, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        var message = ErrorText(text);
+        var message = ErrorText(await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false));
         var status = (int)response.StatusCode;
         if (response.StatusCode == HttpStatusCode.NotFound || message.Contains("not found", StringComparison.OrdinalIgnoreCase))
             return new AnthropicErrorException(AnthropicError.NotFound(
@@ -24,15 +23,16 @@ internal static class OllamaErrors
     public static AnthropicErrorException MidStream(string error) =>
         new(AnthropicError.Api($"Ollama failed mid-reply: {error}", 502));
 
-    private static string ErrorText(string body)
+    private static string ErrorText(UpstreamErrorBody body)
     {
+        if (!body.IsJson) return body.Summary;
         try
         {
-            return JsonSerializer.Deserialize(body, OllamaJson.Default.OllamaErrorBody)?.Error ?? body;
+            return JsonSerializer.Deserialize(body.Text, OllamaJson.Default.OllamaErrorBody)?.Error ?? body.Summary;
         }
         catch (JsonException)
         {
-            return body.Length > 300 ? body[..300] : body;
+            return body.Summary;
         }
     }
 }

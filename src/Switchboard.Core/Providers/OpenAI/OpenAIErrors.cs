@@ -15,10 +15,11 @@ internal static partial class OpenAIErrors
     /// <summary>What a server said when it refused a request: read once, for a retry decision and the error.</summary>
     public sealed record Refusal(int Status, string Message, string? Code, int? RetryAfterSeconds);
 
-    public static async Task<Refusal> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<Refusal> ReadAsync(
+        HttpResponseMessage response, string provider, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        var (message, code) = Describe(text);
+        var body = await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false);
+        var (message, code) = Describe(body);
         return new Refusal((int)response.StatusCode, message, code, RetryAfter(response));
     }
 
@@ -82,11 +83,12 @@ internal static partial class OpenAIErrors
             : $"prompt is too long: {message}");
     }
 
-    private static (string Message, string? Code) Describe(string body)
+    private static (string Message, string? Code) Describe(UpstreamErrorBody body)
     {
+        if (!body.IsJson) return (body.Summary, null);
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(body.Text);
             var root = document.RootElement;
             return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error)
                 ? Describe(error)
@@ -94,8 +96,7 @@ internal static partial class OpenAIErrors
         }
         catch (JsonException)
         {
-            var text = body.Trim();
-            return (text.Length == 0 ? "(no details)" : text.Length > 500 ? text[..500] : text, null);
+            return (body.Summary, null);
         }
     }
 

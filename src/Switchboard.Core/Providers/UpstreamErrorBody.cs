@@ -12,6 +12,9 @@ namespace Switchboard.Providers;
 /// </summary>
 public sealed partial record UpstreamErrorBody(string Text, string? MediaType)
 {
+    /// <summary>The reply's <c>retry-after</c>, in whole seconds, when it had one.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
     public const int MaxBytes = 64 * 1024;
     private const int MaxReadable = 300;
 
@@ -46,7 +49,18 @@ public sealed partial record UpstreamErrorBody(string Text, string? MediaType)
         HttpResponseMessage response, string provider, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
         await using var body = await UpstreamBody.OpenAsync(response, provider, idleTimeout, UpstreamFraming.Whole, cancellationToken).ConfigureAwait(false);
-        return await ReadAsync(body, response.Content.Headers.ContentType?.MediaType, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(body, response.Content.Headers.ContentType?.MediaType, cancellationToken).ConfigureAwait(false) with
+        {
+            RetryAfterSeconds = RetryAfter(response),
+        };
+    }
+
+    public static int? RetryAfter(HttpResponseMessage response)
+    {
+        var retry = response.Headers.RetryAfter;
+        if (retry?.Delta is { } delta) return (int)Math.Ceiling(delta.TotalSeconds);
+        if (retry?.Date is { } date) return Math.Max(1, (int)Math.Ceiling((date - DateTimeOffset.UtcNow).TotalSeconds));
+        return null;
     }
 
     /// <summary>Reads what there is of an already guarded body (see <see cref="UpstreamBody"/>).</summary>

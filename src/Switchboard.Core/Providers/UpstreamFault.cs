@@ -33,6 +33,27 @@ public static class UpstreamFault
     public static bool IsUpstream(Exception exception, CancellationToken clientGone) =>
         !(clientGone.IsCancellationRequested && exception is OperationCanceledException or IOException or HttpRequestException);
 
+    /// <summary>
+    /// What an upstream's HTTP error status means to an Anthropic client, for a provider that has nothing more specific to
+    /// say: a refusal keeps its 4xx; 503 and 529 are Anthropic's "overloaded" (which Claude Code waits out); a timeout is
+    /// a 504; any other 5xx is the provider's failure, a 502. <paramref name="retryAfterSeconds"/> goes with 429 and 529.
+    /// </summary>
+    public static AnthropicError ForStatus(int status, string message, int? retryAfterSeconds = null)
+    {
+        var mapped = status switch
+        {
+            422 => 400,
+            408 or 504 => 504,
+            503 or 529 => 529,
+            >= 400 and < 500 => status,
+            _ => 502,
+        };
+        return new AnthropicError(mapped, mapped == 504 ? ErrorTypes.Api : AnthropicError.TypeForStatus(mapped), message)
+        {
+            RetryAfterSeconds = mapped is 429 or 529 ? retryAfterSeconds : null,
+        };
+    }
+
     public static AnthropicErrorException Broken(string provider, string what, Exception? inner = null) =>
         new(AnthropicError.Api($"Provider '{provider}' {what}.", 502), inner);
 

@@ -5,9 +5,9 @@ using Switchboard.Providers;
 namespace Switchboard.Hosting;
 
 /// <summary>
-/// Relays an upstream SSE body to the client as bytes arrive, but only ever up to the end of a complete event. If the
-/// upstream breaks off mid-event, the half event is never shown, so the error event that follows is well-formed. The
-/// relay ends with the stream's last event (<c>message_stop</c> or <c>error</c>): once it is out, the reply is
+/// Relays an upstream SSE body to the client as bytes arrive, but only ever up to the end of a complete event whose
+/// data parses. If the upstream breaks off mid-event, or ends or garbles its stream, the client never sees the half
+/// event, and the error event that follows is well-formed. The relay ends with the stream's last event (<c>message_stop</c> or <c>error</c>): once it is out, the reply is
 /// complete, and an upstream that keeps its connection open cannot keep the client waiting. Output is flushed
 /// whenever the next upstream read would wait, not after every write: events that arrive together leave together, and
 /// nothing is ever held back while the upstream is quiet.
@@ -18,7 +18,7 @@ internal sealed class SseBoundaryRelay(PipeWriter client, string provider)
     private int _pendingLength;
     private bool _ended;
 
-    /// <summary>Copies until the upstream ends or its last event is out. Exceptions from the upstream propagate; the half event is dropped.</summary>
+    /// <summary>Copies until the stream's last event is out. A stream that fails or ends before it throws (an Anthropic error).</summary>
     public async Task CopyAsync(Stream upstream, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -33,10 +33,12 @@ internal sealed class SseBoundaryRelay(PipeWriter client, string provider)
                 Relay(buffer.AsSpan(0, read));
             }
 
-            // A clean end: whatever is left is the upstream's last word, complete or not.
-            if (!_ended && _pendingLength > 0) client.Write(_pending.AsSpan(0, _pendingLength));
-            _pendingLength = 0;
             await client.FlushAsync(cancellationToken).ConfigureAwait(false);
+            // A clean end before the last event: the client must learn that the reply is cut, and never see half an event.
+            if (!_ended)
+                throw UpstreamFault.Broken(provider, _pendingLength > 0
+                    ? "ended its stream in the middle of an event"
+                    : "ended its stream before its last event (message_stop)");
         }
         finally
         {
@@ -63,17 +65,16 @@ internal sealed class SseBoundaryRelay(PipeWriter client, string provider)
         _pendingLength -= complete;
     }
 
-    /// <summary>Writes whole events, up to and including a final one; what follows a final event is never sent.</summary>
+    /// <summary>
+    /// Writes whole events, up to and including a final one; what follows a final event is never sent. An event whose
+    /// data is not JSON is not sent either: the client would choke on it, so the relay fails there instead.
+    /// </summary>
     private void Write(ReadOnlySpan<byte> events)
     {
-        var final = SseFinalEvent.EndOfFinal(events);
-        if (final < 0)
-        {
-            client.Write(events);
-            return;
-        }
-        client.Write(events[..final]);
-        _ended = true;
+        var scan = SseEventScan.Scan(events);
+        client.Write(events[..scan.Relayable]);
+        if (scan.Problem is { } problem) throw UpstreamFault.Broken(provider, $"sent an event that does not parse ({problem})");
+        _ended = scan.Final;
     }
 
     private void Keep(ReadOnlySpan<byte> bytes)

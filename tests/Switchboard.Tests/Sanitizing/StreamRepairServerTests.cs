@@ -91,7 +91,11 @@ public sealed class StreamRepairServerTests
 
         using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel);
 
-        (await response.Content.ReadAsStringAsync(Cancel)).ShouldBe(Malformed);
+        // Its bytes go on as they came; only because it ended without message_stop does an error event follow
+        var text = await response.Content.ReadAsStringAsync(Cancel);
+        text.ShouldStartWith(Malformed);
+        text[Malformed.Length..].ShouldBe("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\"," +
+            "\"message\":\"Provider 'anthropic' ended its stream before its last event (message_stop).\"}}\n\n");
     }
 
     [Fact]

@@ -15,14 +15,14 @@ internal static class BedrockErrors
     {
         var body = await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false);
         var type = response.Headers.TryGetValues("x-amzn-ErrorType", out var values) ? values.First().Split(':')[0] : null;
-        return From(type ?? $"HTTP {(int)response.StatusCode}", MessageOf(body), provider, model, (int)response.StatusCode);
+        return From(type ?? $"HTTP {(int)response.StatusCode}", MessageOf(body), provider, model, (int)response.StatusCode, body.RetryAfterSeconds);
     }
 
     public static AnthropicErrorException FromStreamException(string? type, byte[] payload, string provider, string model) =>
         From(type ?? "UnknownException", MessageOf(new UpstreamErrorBody(System.Text.Encoding.UTF8.GetString(payload), "application/json")),
             provider, model, status: 502);
 
-    private static AnthropicErrorException From(string type, string message, string provider, string model, int status)
+    private static AnthropicErrorException From(string type, string message, string provider, string model, int status, int? retryAfterSeconds = null)
     {
         var said = $"Bedrock ({provider}) {type}: {message}";
         var error = type.ToLowerInvariant() switch
@@ -34,13 +34,12 @@ internal static class BedrockErrors
             "unrecognizedclientexception" or "invalidsignatureexception" or "expiredtokenexception" or "incompletesignatureexception" =>
                 AnthropicError.Authentication($"{said} Check the AWS credentials (profile, AWS_ACCESS_KEY_ID…) or the Bedrock API key of {provider}."),
             "resourcenotfoundexception" => AnthropicError.NotFound($"{said} Is '{model}' a Bedrock model id (or inference profile) in this region?"),
-            "throttlingexception" or "servicequotaexceededexception" => new AnthropicError(429, ErrorTypes.RateLimit, said),
-            "modelnotreadyexception" or "serviceunavailableexception" => AnthropicError.Overloaded(said),
+            "throttlingexception" or "servicequotaexceededexception" => new AnthropicError(429, ErrorTypes.RateLimit, said) { RetryAfterSeconds = retryAfterSeconds },
+            "modelnotreadyexception" or "serviceunavailableexception" => AnthropicError.Overloaded(said) with { RetryAfterSeconds = retryAfterSeconds },
             "modeltimeoutexception" => AnthropicError.Api(said, 504),
             "modelerrorexception" or "modelstreamerrorexception" => AnthropicError.Api(said, 502),
             "internalserverexception" => AnthropicError.Api(said, 500),
-            _ when status is >= 400 and < 500 => new AnthropicError(status, AnthropicError.TypeForStatus(status), said),
-            _ => AnthropicError.Api(said, status >= 500 ? status : 502),
+            _ => UpstreamFault.ForStatus(status, said, retryAfterSeconds),
         };
         return new AnthropicErrorException(error);
     }

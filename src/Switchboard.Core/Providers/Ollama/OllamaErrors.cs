@@ -10,14 +10,13 @@ internal static class OllamaErrors
     public static async Task<AnthropicErrorException> FromResponseAsync(
         HttpResponseMessage response, string provider, string model, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var message = ErrorText(await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false));
+        var body = await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false);
+        var message = ErrorText(body);
         var status = (int)response.StatusCode;
         if (response.StatusCode == HttpStatusCode.NotFound || message.Contains("not found", StringComparison.OrdinalIgnoreCase))
             return new AnthropicErrorException(AnthropicError.NotFound(
                 $"Model {model} is not installed in {provider}: run `ollama pull {model}` (Ollama said: {message})"));
-        var mapped = status is >= 400 and < 500 ? status : status == 503 ? 529 : 502;
-        return new AnthropicErrorException(new AnthropicError(mapped, AnthropicError.TypeForStatus(mapped),
-            $"Ollama ({provider}) answered {status}: {message}"));
+        return new AnthropicErrorException(UpstreamFault.ForStatus(status, $"Ollama ({provider}) answered {status}: {message}", body.RetryAfterSeconds));
     }
 
     public static AnthropicErrorException MidStream(string error) =>

@@ -20,7 +20,7 @@ internal static partial class OpenAIErrors
     {
         var body = await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false);
         var (message, code) = Describe(body);
-        return new Refusal((int)response.StatusCode, message, code, RetryAfter(response));
+        return new Refusal((int)response.StatusCode, message, code, body.RetryAfterSeconds);
     }
 
     public static AnthropicErrorException ToException(Refusal refusal, string provider, string model)
@@ -46,7 +46,7 @@ internal static partial class OpenAIErrors
                 RetryAfterSeconds = refusal.RetryAfterSeconds,
             },
             408 or 504 => AnthropicError.Api($"{provider} timed out ({status}): {message}", 504),
-            503 or 529 => AnthropicError.Overloaded($"{provider} is overloaded ({status}): {message}"),
+            503 or 529 => AnthropicError.Overloaded($"{provider} is overloaded ({status}): {message}") with { RetryAfterSeconds = refusal.RetryAfterSeconds },
             _ => AnthropicError.Api($"{provider} answered {status}: {message}", 502),
         };
         return new(error);
@@ -113,14 +113,6 @@ internal static partial class OpenAIErrors
         if (error.TryGetProperty("code", out var c)) code = c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText();
         if (code is null or "null" && error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String) code = t.GetString();
         return (message, code);
-    }
-
-    private static int? RetryAfter(HttpResponseMessage response)
-    {
-        var retry = response.Headers.RetryAfter;
-        if (retry?.Delta is { } delta) return (int)Math.Ceiling(delta.TotalSeconds);
-        if (retry?.Date is { } date) return Math.Max(1, (int)Math.Ceiling((date - DateTimeOffset.UtcNow).TotalSeconds));
-        return null;
     }
 
     [GeneratedRegex(

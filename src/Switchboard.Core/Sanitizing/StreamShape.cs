@@ -84,10 +84,17 @@ internal sealed class StreamShape(string provider, string? model)
         }
     }
 
-    /// <summary>What ends a stream the upstream left unfinished; nothing for one that ended properly, or never began.</summary>
+    /// <summary>
+    /// What ends a stream the upstream left unfinished; nothing for one that ended properly, or never began. A stream
+    /// that said how it stopped (<c>message_delta</c>) and only forgot <c>message_stop</c> gets it; one that ended
+    /// before saying so was cut short, and passing it off as complete would hide that: it fails (a 502 naming the
+    /// provider), which the client sees as an <c>error</c> event.
+    /// </summary>
     public IEnumerable<StreamEvent> Finish()
     {
         if (!_started || _ended) return [];
+        if (!_stopReasonSent)
+            throw Providers.UpstreamFault.Broken(provider, "ended its stream before it was done (no message_delta, no message_stop)");
         var ending = End(new StreamEvent { Type = StreamEventTypes.MessageStop }).ToList();
         Repairs.Added("message_stop");
         return ending;

@@ -64,7 +64,7 @@ public sealed class StreamRepairTests
     [Fact]
     public async Task ToolInputForNoOpenBlock_IsDropped_NeverMadeIntoAToolCall()
     {
-        var events = await RepairAsync(MessageStart(), Input(3, "{\"command\":\"ls\"}"));
+        var events = await RepairAsync(MessageStart(), Input(3, "{\"command\":\"ls\"}"), MessageDelta(), MessageStop());
 
         StreamValidator.Problems(events).ShouldBeEmpty();
         var message = AnthropicWire.Assemble(events);
@@ -135,13 +135,21 @@ public sealed class StreamRepairTests
     }
 
     [Fact]
-    public async Task StreamThatJustEnds_GetsMessageDeltaWithAStopReasonAndMessageStop()
+    public async Task StreamThatEndsBeforeSayingHowItStopped_FailsRatherThanPassingForComplete()
     {
-        var events = await RepairAsync(MessageStart(), Start(0, "tool_use"), Input(0, "{}"));
+        var thrown = await Should.ThrowAsync<AnthropicErrorException>(() => RepairAsync(MessageStart(), Start(0, "tool_use"), Input(0, "{}")));
+
+        (thrown.Error.Status, thrown.Error.Message).ShouldBe((502, "Provider 'ollama-cloud' ended its stream before it was done (no message_delta, no message_stop)."));
+    }
+
+    [Fact]
+    public async Task StreamThatSaidHowItStoppedButNeverSentMessageStop_GetsIt()
+    {
+        var events = await RepairAsync(MessageStart(), Start(0, "tool_use"), Input(0, "{}"), MessageDelta("tool_use"));
 
         StreamValidator.Problems(events).ShouldBeEmpty();
         Shape(events).ShouldBe("message_start start0:tool_use delta0:input_json_delta stop0 message_delta:tool_use message_stop");
-        _logs.All.ShouldContain("added message_delta, message_stop");
+        _logs.All.ShouldContain("added message_stop");
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class GeminiFaultWire : FaultWire
     public override byte[] ErrorJson(int status)
     {
         var name = status switch { 429 => "RESOURCE_EXHAUSTED", 503 => "UNAVAILABLE", _ => "INTERNAL" };
-        return Bytes($$"""{"error":{"code":{{status}},"message":"gemini-says-{{status}}","status":"{{name}}"}}""");
+        return Bytes($$$"""{"error":{"code":{{{status}}},"message":"gemini-says-{{{status}}}","status":"{{{name}}}"}}""");
     }
 }
 

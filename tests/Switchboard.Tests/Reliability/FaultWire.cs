@@ -49,7 +49,7 @@ public sealed class AnthropicFaultWire : FaultWire
         Bytes("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_de\n\n");
 
     public override byte[] ErrorJson(int status) =>
-        Bytes(AnthropicWire.Error(Anthropic.AnthropicError.TypeForStatus(status), $"anthropic-says-{status}"));
+        Bytes(AnthropicWire.Error(global::Switchboard.Anthropic.AnthropicError.TypeForStatus(status), $"anthropic-says-{status}"));
 }
 
 public sealed class OpenAIFaultWire : FaultWire

@@ -12,16 +12,16 @@ namespace Switchboard.Anthropic;
 public static class SseEventReader
 {
     public static async IAsyncEnumerable<StreamEvent> ReadAsync(
-        Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default, string source = "The upstream")
     {
-        var parser = SseParser.Create(stream, Parse);
+        var parser = SseParser.Create(stream, (eventType, data) => Parse(eventType, data, source));
         await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
             if (item.Data is { } streamEvent) yield return streamEvent;
         }
     }
 
-    private static StreamEvent? Parse(string eventType, ReadOnlySpan<byte> data)
+    private static StreamEvent? Parse(string eventType, ReadOnlySpan<byte> data, string source)
     {
         if (data.IsEmpty) return null;
         StreamEvent? parsed;
@@ -32,7 +32,7 @@ public static class SseEventReader
         catch (JsonException ex)
         {
             throw new AnthropicErrorException(
-                AnthropicError.Api($"The upstream sent a malformed '{eventType}' event: {ex.Message}", 502), ex);
+                AnthropicError.Api($"{source} sent a malformed '{eventType}' event: {ex.Message}", 502), ex);
         }
 
         if (parsed is null) return null;

@@ -56,9 +56,13 @@ internal sealed class SseBoundaryRelay(PipeWriter client, string provider)
             return;
         }
 
+        // Only the new bytes (and the three before them, for a CRLF CRLF that spans reads) can end an event: scanning
+        // all that is held on every read would make one long event cost the square of its length.
+        var from = Math.Max(0, _pendingLength - 3);
         Keep(chunk);
-        var complete = EndOfLastEvent(_pending.AsSpan(0, _pendingLength));
-        if (complete == 0) return;
+        var endInNew = EndOfLastEvent(_pending.AsSpan(from, _pendingLength - from));
+        if (endInNew == 0) return;
+        var complete = from + endInNew;
         Write(_pending.AsSpan(0, complete));
         if (_ended) return;
         _pending.AsSpan(complete, _pendingLength - complete).CopyTo(_pending);

@@ -20,7 +20,7 @@ public abstract class FaultWire
     public abstract IReadOnlyList<byte[]> Stream();
     public abstract byte[] Whole();
     public abstract byte[] MalformedPiece { get; }
-    public virtual byte[] MalformedWhole => "<<< this is not JSON >>>"u8.ToArray();
+    public virtual byte[] MalformedWhole => "this is not JSON {["u8.ToArray();
     public abstract byte[] ErrorJson(int status);
     public virtual string ErrorHeaders(int status) => "";
 

@@ -163,8 +163,14 @@ public sealed partial class FaultyUpstream : IAsyncDisposable
                 return false;
             case "never-closing":
                 await connection.WriteAsync(head);
-                if (streaming) foreach (var piece in pieces) await connection.WriteAsync(Chunk(piece));
-                else await connection.WriteAsync(pieces[0]);
+                if (!streaming)
+                {
+                    // A whole reply framed by its length is complete when read; keeping the connection is keep-alive.
+                    await connection.WriteAsync(pieces[0]);
+                    Closed(caseId).TrySetResult();
+                    return true;
+                }
+                foreach (var piece in pieces) await connection.WriteAsync(Chunk(piece));
                 // Everything is sent, but the chunked body is never terminated and the connection never closed.
                 await connection.WaitForPeerCloseAsync();
                 Closed(caseId).TrySetResult();

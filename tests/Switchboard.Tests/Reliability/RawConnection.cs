@@ -11,8 +11,8 @@ public sealed record RawRequest(string Method, string Target, IReadOnlyDictionar
 }
 
 /// <summary>
-/// The server side of one raw TCP connection: reads HTTP/1.1 requests (bodies framed by Content-Length, as the router
-/// sends them), writes whatever bytes a fault script says, and ends the connection cleanly (FIN) or abortively (RST).
+/// The server side of one raw TCP connection: reads HTTP/1.1 requests (bodies framed by Content-Length or chunked),
+/// writes whatever bytes a fault script says, and ends the connection cleanly (FIN) or abortively (RST).
 /// </summary>
 public sealed class RawConnection(Socket socket, CancellationToken stopping)
 {
@@ -33,18 +33,43 @@ public sealed class RawConnection(Socket socket, CancellationToken stopping)
             var colon = line.IndexOf(':');
             if (colon > 0) headers[line[..colon].Trim()] = line[(colon + 1)..].Trim();
         }
-        var length = headers.TryGetValue("Content-Length", out var value) ? int.Parse(value) : 0;
-        var body = new byte[length];
+        byte[]? body;
+        if (headers.TryGetValue("Transfer-Encoding", out var encoding) && encoding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
+            body = await ReadChunkedAsync();
+        else body = await ReadExactlyAsync(headers.TryGetValue("Content-Length", out var value) ? int.Parse(value) : 0);
+        return body is null ? null : new RawRequest(requestLine[0], requestLine.Length > 1 ? requestLine[1] : "/", headers, body);
+    }
+
+    /// <summary>A chunked body (HttpClient sends one when the length is not known up front, as for JSON content).</summary>
+    private async Task<byte[]?> ReadChunkedAsync()
+    {
+        using var body = new MemoryStream();
+        while (true)
+        {
+            var lineEnd = await FillUntilAsync("\r\n"u8.ToArray());
+            if (lineEnd < 0) return null;
+            var size = Convert.ToInt32(Encoding.ASCII.GetString(_buffer, _start, lineEnd - _start).Split(';')[0].Trim(), 16);
+            _start = lineEnd + 2;
+            if (await ReadExactlyAsync(size) is not { } chunk) return null;
+            body.Write(chunk);
+            if (await ReadExactlyAsync(2) is null) return null; // the CRLF after the chunk (or after the last, empty one)
+            if (size == 0) return body.ToArray();
+        }
+    }
+
+    private async Task<byte[]?> ReadExactlyAsync(int length)
+    {
+        var bytes = new byte[length];
         var copied = 0;
         while (copied < length)
         {
             if (_start == _end && !await ReadMoreAsync()) return null;
             var take = Math.Min(length - copied, _end - _start);
-            Array.Copy(_buffer, _start, body, copied, take);
+            Array.Copy(_buffer, _start, bytes, copied, take);
             _start += take;
             copied += take;
         }
-        return new RawRequest(requestLine[0], requestLine.Length > 1 ? requestLine[1] : "/", headers, body);
+        return bytes;
     }
 
     public async Task WriteAsync(byte[] bytes)

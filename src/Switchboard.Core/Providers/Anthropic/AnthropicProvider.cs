@@ -88,13 +88,13 @@ internal sealed class AnthropicProvider(
         }
     }
 
-    private static async IAsyncEnumerable<StreamEvent> ReadEvents(
+    private async IAsyncEnumerable<StreamEvent> ReadEvents(
         HttpResponseMessage response, Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using (response)
         await using (body)
         {
-            await foreach (var streamEvent in SseEventReader.ReadAsync(body, cancellationToken).ConfigureAwait(false))
+            await foreach (var streamEvent in SseEventReader.ReadAsync(body, cancellationToken, $"Provider '{name}'").ConfigureAwait(false))
                 yield return streamEvent;
         }
     }

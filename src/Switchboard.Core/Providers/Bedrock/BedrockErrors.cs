@@ -38,7 +38,7 @@ internal static class BedrockErrors
             "modelnotreadyexception" or "serviceunavailableexception" => AnthropicError.Overloaded(said) with { RetryAfterSeconds = retryAfterSeconds },
             "modeltimeoutexception" => AnthropicError.Api(said, 504),
             "modelerrorexception" or "modelstreamerrorexception" => AnthropicError.Api(said, 502),
-            "internalserverexception" => AnthropicError.Api(said, 500),
+            "internalserverexception" => UpstreamFault.ForStatus(500, said),
             _ => UpstreamFault.ForStatus(status, said, retryAfterSeconds),
         };
         return new AnthropicErrorException(error);

@@ -20,21 +20,21 @@ internal static class BedrockEventStream
     private const int MaxMessageBytes = 16 * 1024 * 1024;
     private const int MinMessageBytes = 16;
 
-    public static async IAsyncEnumerable<EventStreamMessage> ReadAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<EventStreamMessage> ReadAsync(Stream body, string provider, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        while (await ReadMessageAsync(body, cancellationToken).ConfigureAwait(false) is { } message)
-            yield return Decode(message);
+        while (await ReadMessageAsync(body, provider, cancellationToken).ConfigureAwait(false) is { } message)
+            yield return Decode(message, provider);
     }
 
     /// <summary>The next whole message's bytes, or null where the stream ends cleanly between messages.</summary>
-    private static async Task<byte[]?> ReadMessageAsync(Stream body, CancellationToken cancellationToken)
+    private static async Task<byte[]?> ReadMessageAsync(Stream body, string provider, CancellationToken cancellationToken)
     {
         var prelude = new byte[4];
         var read = await body.ReadAtLeastAsync(prelude, prelude.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         if (read == 0) return null;
-        if (read < prelude.Length) throw Broken("the stream ended inside a message");
+        if (read < prelude.Length) throw Broken(provider, "the stream ended inside a message");
         var length = BinaryPrimitives.ReadInt32BigEndian(prelude);
-        if (length is < MinMessageBytes or > MaxMessageBytes) throw Broken($"a message claims {length} bytes");
+        if (length is < MinMessageBytes or > MaxMessageBytes) throw Broken(provider, $"a message claims {length} bytes");
         var message = new byte[length];
         prelude.CopyTo(message, 0);
         try
@@ -43,12 +43,12 @@ internal static class BedrockEventStream
         }
         catch (EndOfStreamException)
         {
-            throw Broken("the stream ended inside a message");
+            throw Broken(provider, "the stream ended inside a message");
         }
         return message;
     }
 
-    private static EventStreamMessage Decode(byte[] message)
+    private static EventStreamMessage Decode(byte[] message, string provider)
     {
         try
         {
@@ -56,13 +56,13 @@ internal static class BedrockEventStream
         }
         catch (Exception ex) when (ex is EventStreamChecksumFailureException or EventStreamParseException)
         {
-            throw Broken(ex.Message);
+            throw Broken(provider, ex.Message);
         }
     }
 
     public static string? Header(this IEventStreamMessage message, string name) =>
         message.Headers.TryGetValue(name, out var header) ? header.AsString() : null;
 
-    private static AnthropicErrorException Broken(string why) =>
-        new(AnthropicError.Api($"Bedrock sent a broken event stream: {why}.", 502));
+    private static AnthropicErrorException Broken(string provider, string why) =>
+        new(AnthropicError.Api($"Bedrock ({provider}) sent a broken event stream: {why}.", 502));
 }

@@ -19,7 +19,7 @@ internal sealed class ConverseStreamMapper(string provider, string model, int es
     public async IAsyncEnumerable<StreamEvent> MapStreamAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return Start();
-        await foreach (var message in BedrockEventStream.ReadAsync(body, cancellationToken).ConfigureAwait(false))
+        await foreach (var message in BedrockEventStream.ReadAsync(body, provider, cancellationToken).ConfigureAwait(false))
         {
             if (message.Header(BedrockEventStream.MessageType) is "exception" or "error")
                 throw BedrockErrors.FromStreamException(
@@ -118,7 +118,7 @@ internal sealed class ConverseStreamMapper(string provider, string model, int es
         _ => StopReasons.EndTurn,
     };
 
-    private static T? Parse<T>(byte[] payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
+    private T? Parse<T>(byte[] payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) where T : class
     {
         try
         {
@@ -126,7 +126,7 @@ internal sealed class ConverseStreamMapper(string provider, string model, int es
         }
         catch (JsonException ex)
         {
-            throw new AnthropicErrorException(AnthropicError.Api($"Bedrock sent an event that is not JSON: {ex.Message}", 502), ex);
+            throw new AnthropicErrorException(AnthropicError.Api($"Bedrock ({provider}) sent an event that is not JSON: {ex.Message}", 502), ex);
         }
     }
 }

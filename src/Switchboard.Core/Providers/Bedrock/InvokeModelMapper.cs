@@ -46,7 +46,7 @@ internal static class InvokeModelMapper
     public static async IAsyncEnumerable<StreamEvent> MapAsync(
         Stream body, string provider, string model, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var message in BedrockEventStream.ReadAsync(body, cancellationToken).ConfigureAwait(false))
+        await foreach (var message in BedrockEventStream.ReadAsync(body, provider, cancellationToken).ConfigureAwait(false))
         {
             if (message.Header(BedrockEventStream.MessageType) is "exception" or "error")
                 throw BedrockErrors.FromStreamException(

@@ -23,7 +23,7 @@ internal sealed class GeminiStreamMapper(string provider, string model, int esti
     public async IAsyncEnumerable<StreamEvent> MapStreamAsync(Stream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return Start();
-        var parser = SseParser.Create(body, static (_, data) => data.IsEmpty ? null : Parse(data));
+        var parser = SseParser.Create(body, (_, data) => data.IsEmpty ? null : Parse(data, provider));
         await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
             if (item.Data is not { } chunk) continue;
@@ -40,7 +40,7 @@ internal sealed class GeminiStreamMapper(string provider, string model, int esti
     {
         yield return Start();
         var reply = await JsonSerializer.DeserializeAsync(body, GeminiJson.Default.GeminiResponse, cancellationToken).ConfigureAwait(false)
-                    ?? throw new AnthropicErrorException(AnthropicError.Api("Gemini sent an empty reply.", 502));
+                    ?? throw new AnthropicErrorException(AnthropicError.Api($"Gemini ({provider}) sent an empty reply.", 502));
         Add(reply);
         foreach (var e in Finish()) yield return e;
     }
@@ -115,7 +115,7 @@ internal sealed class GeminiStreamMapper(string provider, string model, int esti
 
     private static string Suffix(string? message) => string.IsNullOrEmpty(message) ? "" : ": " + message;
 
-    private static GeminiResponse? Parse(ReadOnlySpan<byte> data)
+    private static GeminiResponse? Parse(ReadOnlySpan<byte> data, string provider)
     {
         try
         {
@@ -123,7 +123,7 @@ internal sealed class GeminiStreamMapper(string provider, string model, int esti
         }
         catch (JsonException ex)
         {
-            throw new AnthropicErrorException(AnthropicError.Api($"Gemini sent a chunk that is not JSON: {ex.Message}", 502), ex);
+            throw new AnthropicErrorException(AnthropicError.Api($"Gemini ({provider}) sent a chunk that is not JSON: {ex.Message}", 502), ex);
         }
     }
 }

@@ -19,8 +19,8 @@ internal static class OllamaErrors
         return new AnthropicErrorException(UpstreamFault.ForStatus(status, $"Ollama ({provider}) answered {status}: {message}", body.RetryAfterSeconds));
     }
 
-    public static AnthropicErrorException MidStream(string error) =>
-        new(AnthropicError.Api($"Ollama failed mid-reply: {error}", 502));
+    public static AnthropicErrorException MidStream(string error, string provider) =>
+        new(AnthropicError.Api($"Ollama ({provider}) failed mid-reply: {error}", 502));
 
     private static string ErrorText(UpstreamErrorBody body)
     {

@@ -21,8 +21,8 @@ internal sealed class OllamaStreamMapper(string provider, string model, int esti
         while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
         {
             if (string.IsNullOrWhiteSpace(line)) continue;
-            var chunk = Parse(line);
-            if (chunk.Error is { } error) throw OllamaErrors.MidStream(error);
+            var chunk = Parse(line, provider);
+            if (chunk.Error is { } error) throw OllamaErrors.MidStream(error, provider);
 
             Content(chunk.Message);
             if (chunk.Done)
@@ -30,7 +30,7 @@ internal sealed class OllamaStreamMapper(string provider, string model, int esti
             foreach (var e in _events.Drain()) yield return e;
             if (chunk.Done) yield break;
         }
-        throw new AnthropicErrorException(AnthropicError.Api("Ollama ended the reply before it was done.", 502));
+        throw new AnthropicErrorException(AnthropicError.Api($"Ollama ({provider}) ended the reply before it was done.", 502));
     }
 
     private void Content(OllamaMessage? message)
@@ -53,7 +53,7 @@ internal sealed class OllamaStreamMapper(string provider, string model, int esti
     private static string ToolUseId(string? id) =>
         id is { Length: > 0 } ? id : "toolu_sb_" + Guid.NewGuid().ToString("N")[..20];
 
-    private static OllamaChatChunk Parse(string line)
+    private static OllamaChatChunk Parse(string line, string provider)
     {
         try
         {
@@ -62,7 +62,7 @@ internal sealed class OllamaStreamMapper(string provider, string model, int esti
         }
         catch (JsonException ex)
         {
-            throw new AnthropicErrorException(AnthropicError.Api($"Ollama sent a line that is not JSON: {ex.Message}", 502), ex);
+            throw new AnthropicErrorException(AnthropicError.Api($"Ollama ({provider}) sent a line that is not JSON: {ex.Message}", 502), ex);
         }
     }
 }

@@ -65,5 +65,5 @@ internal static class OpenAIChunkReader
     }
 
     private static AnthropicErrorException NotJson(string provider, JsonException? ex) =>
-        new(AnthropicError.Api($"Provider '{provider}' sent a reply that is not chat-completions JSON: {ex?.Message ?? "null"}", 502), ex);
+        ex is null ? UpstreamFault.Broken(provider, "sent null instead of a chat completion") : UpstreamFault.From(ex, provider);
 }

@@ -193,7 +193,7 @@ public sealed class BedrockTests : IAsyncLifetime
     [InlineData(404, "ResourceNotFoundException", "Could not resolve the foundation model.", 404, "not_found_error", "model id")]
     [InlineData(429, "ModelNotReadyException", "Model is not ready for inference.", 529, "overloaded_error", "not ready")]
     [InlineData(503, "ServiceUnavailableException", "Service unavailable.", 529, "overloaded_error", "unavailable")]
-    [InlineData(500, "InternalServerException", "Internal failure.", 500, "api_error", "Internal failure")]
+    [InlineData(500, "InternalServerException", "Internal failure.", 502, "api_error", "Internal failure")]
     public async Task Converse_BedrockExceptions_BecomeAnthropicErrors(int status, string type, string said, int expected, string anthropicType, string mentions)
     {
         _bedrock.Failure = (status, type, said);

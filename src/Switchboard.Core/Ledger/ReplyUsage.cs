@@ -76,7 +76,7 @@ public sealed class ReplyUsage
     }
 
     /// <summary>A relayed JSON body: a message (with <c>usage</c>) or an error.</summary>
-    internal void ObserveJsonBody(ReadOnlySpan<byte> body)
+    public void ObserveJsonBody(ReadOnlySpan<byte> body)
     {
         try
         {

@@ -9,7 +9,7 @@ namespace Switchboard.Ledger;
 /// <see cref="MaxLine"/> cannot be a usage event and is skipped); for a JSON body it keeps a copy of up to
 /// <see cref="MaxJsonBody"/> bytes and reads it at the end. The caller sees every byte as soon as it is read.
 /// </summary>
-internal sealed class UsageReadingStream(Stream inner, ReplyUsage usage, bool eventStream) : Stream
+internal sealed class UsageReadingStream(Stream inner, ReplyUsage usage, bool eventStream) : Providers.ReadOnlyStream
 {
     public const int MaxLine = 64 * 1024;
     public const int MaxJsonBody = 4 * 1024 * 1024;
@@ -128,14 +128,4 @@ internal sealed class UsageReadingStream(Stream inner, ReplyUsage usage, bool ev
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -34,12 +34,17 @@ public sealed class EventStreamReply(IAsyncEnumerable<StreamEvent> events) : Pro
 }
 
 /// <summary>An upstream response relayed as it is: status, headers and body bytes, streamed.</summary>
-public sealed class UpstreamHttpReply(HttpResponseMessage response, Stream body) : ProviderReply
+public sealed class UpstreamHttpReply(HttpResponseMessage response, UpstreamBody body) : ProviderReply
 {
     public HttpResponseMessage Response { get; } = response;
 
-    /// <summary>The response body, failing a read when the upstream goes silent too long.</summary>
-    public Stream Body { get; } = body;
+    /// <summary>The response body, failing a read (as an Anthropic error) when the upstream breaks off or goes silent.</summary>
+    public UpstreamBody Body { get; } = body;
+
+    /// <summary>The provider that answered, for the messages that describe what it answered.</summary>
+    public string Provider => Body.Provider;
+
+    public bool IsEventStream => Response.Content.Headers.ContentType?.MediaType == "text/event-stream";
 
     public override void Dispose()
     {

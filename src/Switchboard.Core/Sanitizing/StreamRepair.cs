@@ -47,13 +47,19 @@ public sealed partial class StreamRepair
                 {
                     more = await upstream.MoveNextAsync().ConfigureAwait(false);
                 }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (UpstreamFault.IsUpstream(ex, cancellationToken))
                 {
-                    LogBrokeOff(_logger, _provider, Usage.InputTokens ?? 0, Usage.OutputTokens ?? 0, ex.Message);
-                    throw;
+                    // However the provider's stream failed (a reset, bytes that do not parse, a mapper that choked), the
+                    // client is told which provider failed and how, as an Anthropic error, never as an exception.
+                    var fault = UpstreamFault.From(ex, _provider);
+                    LogBrokeOff(_logger, _provider, Usage.InputTokens ?? 0, Usage.OutputTokens ?? 0, fault.Error.Message);
+                    throw fault;
                 }
                 if (!more) break;
                 foreach (var e in _shape.Accept(upstream.Current)) yield return e;
+                // The reply is complete with its last event: nothing the upstream sends or withholds after it (a
+                // connection it never closes) may keep the client waiting. Leaving the loop releases the upstream.
+                if (_shape.Ended) yield break;
             }
             foreach (var e in _shape.Finish()) yield return e;
         }

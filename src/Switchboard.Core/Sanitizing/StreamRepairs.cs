@@ -9,6 +9,7 @@ internal sealed class StreamRepairs
     public int ReopenedIndexes { get; set; }
     public int DroppedStops { get; set; }
     public int DroppedDeltas { get; set; }
+    public int MisfitDeltas { get; set; }
     public int DroppedEvents { get; set; }
     public int ClosedBlocks { get; set; }
     public int Signed { get; set; }
@@ -24,7 +25,8 @@ internal sealed class StreamRepairs
         if (SynthesizedStarts > 0) parts.Add($"synthesized {History.Count(SynthesizedStarts, "block start")}");
         if (ReopenedIndexes > 0) parts.Add($"reopened {History.Count(ReopenedIndexes, "re-used index")} as new blocks");
         if (DroppedStops > 0) parts.Add($"dropped {History.Count(DroppedStops, "stray block stop")}");
-        if (DroppedDeltas > 0) parts.Add($"dropped {History.Count(DroppedDeltas, "delta")} of no known type for no open block");
+        if (DroppedDeltas > 0) parts.Add($"dropped {History.Count(DroppedDeltas, "delta")} for no open block");
+        if (MisfitDeltas > 0) parts.Add($"dropped {History.Count(MisfitDeltas, "delta")} that did not fit its block");
         if (DroppedEvents > 0) parts.Add($"dropped {History.Count(DroppedEvents, "event")} after the end or repeating the start");
         if (ClosedBlocks > 0) parts.Add($"closed {History.Count(ClosedBlocks, "block")} left open");
         if (Signed > 0) parts.Add($"signed {History.Count(Signed, "thinking block")}");

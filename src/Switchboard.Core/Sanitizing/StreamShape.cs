@@ -1,13 +1,13 @@
-using System.Text.Json;
 using Switchboard.Anthropic;
 
 namespace Switchboard.Sanitizing;
 
 /// <summary>
 /// Keeps an event stream well-formed, one event at a time. Content blocks get indexes of their own, counting up in
-/// the order they open, so a delta for a block never opened gets a start of the right type (text, thinking,
-/// tool_use), a re-used index opens a new block instead of overwriting one the client already has, and a stop for a
-/// block that is not open is dropped. Open blocks close before <c>message_delta</c>; thinking closes with a signature
+/// the order they open, so a text or thinking delta for a block never opened gets a start of its type, a re-used
+/// index opens a new block instead of overwriting one the client already has, and a stop for a block that is not
+/// open is dropped, as is a delta that does not fit its block or tool input for no open tool call (nothing is ever
+/// invented that Claude Code would run). Open blocks close before <c>message_delta</c>; thinking closes with a signature
 /// (Claude Code drops thinking without one); the stream always ends with a <c>message_delta</c> that has a stop reason
 /// and a <c>message_stop</c>. A well-formed stream passes through unchanged.
 /// </summary>
@@ -19,6 +19,9 @@ internal sealed class StreamShape(string provider, string? model)
 
     public Usage Usage { get; } = new();
     public StreamRepairs Repairs { get; } = new();
+
+    /// <summary>The stream has had its last event (<c>message_stop</c> or <c>error</c>); whatever follows is dropped.</summary>
+    public bool Ended => _ended;
 
     /// <summary>The events to send for one upstream event (none, it, or it with what it needed first).</summary>
     public IEnumerable<StreamEvent> Accept(StreamEvent e)
@@ -81,10 +84,17 @@ internal sealed class StreamShape(string provider, string? model)
         }
     }
 
-    /// <summary>What ends a stream the upstream left unfinished; nothing for one that ended properly, or never began.</summary>
+    /// <summary>
+    /// What ends a stream the upstream left unfinished; nothing for one that ended properly, or never began. A stream
+    /// that said how it stopped (<c>message_delta</c>) and only forgot <c>message_stop</c> gets it; one that ended
+    /// before saying so was cut short, and passing it off as complete would hide that: it fails (a 502 naming the
+    /// provider), which the client sees as an <c>error</c> event.
+    /// </summary>
     public IEnumerable<StreamEvent> Finish()
     {
         if (!_started || _ended) return [];
+        if (!_stopReasonSent)
+            throw Providers.UpstreamFault.Broken(provider, "ended its stream before it was done (no message_delta, no message_stop)");
         var ending = End(new StreamEvent { Type = StreamEventTypes.MessageStop }).ToList();
         Repairs.Added("message_stop");
         return ending;
@@ -131,20 +141,27 @@ internal sealed class StreamShape(string provider, string? model)
     {
         var key = e.Index ?? -1;
         var needs = BlockTypeFor(e.Delta?.Type);
-        if (_open.TryGetValue(key, out var open) && (needs is null || Fits(open.Type, needs)))
+        if (_open.TryGetValue(key, out var open))
         {
+            if (needs is not null && !Fits(open.Type, needs))
+            {
+                // A delta that does not fit its block (tool input inside a text block…) is noise: dropped, never turned
+                // into content of another kind, least of all a tool call nobody asked for.
+                Repairs.MisfitDeltas++;
+                yield break;
+            }
             if (e.Delta is { Type: DeltaTypes.Signature, Signature.Length: > 0 }) _open[key] = open with { Signed = true };
             e.Index = open.Index;
             yield return e;
             yield break;
         }
-        if (needs is null)
+        if (needs is not (ContentBlockTypes.Text or ContentBlockTypes.Thinking))
         {
+            // Text and thinking can be given the block they were plainly meant for; tool input cannot, because
+            // nothing says which tool it was for, and an invented tool call would run.
             Repairs.DroppedDeltas++;
             yield break;
         }
-        // Never opened, or opened as another type: a block of the type this delta belongs to.
-        foreach (var x in Close(key)) yield return x;
         Repairs.SynthesizedStarts++;
         yield return Open(key, new StreamEvent { Type = StreamEventTypes.ContentBlockStart, ContentBlock = NewBlock(needs) });
         foreach (var x in Delta(e)) yield return x;
@@ -187,18 +204,9 @@ internal sealed class StreamShape(string provider, string? model)
     private static bool Fits(string openType, string needed) =>
         openType == needed || (needed == ContentBlockTypes.ToolUse && openType.EndsWith("tool_use", StringComparison.Ordinal));
 
-    private static ContentBlock NewBlock(string type) => type switch
-    {
-        ContentBlockTypes.Thinking => new ContentBlock { Type = type, Thinking = "", Signature = "" },
-        // Nothing says which tool was meant; Claude Code reports the unknown tool back to the model, which recovers.
-        ContentBlockTypes.ToolUse => new ContentBlock
-        {
-            Type = type, Id = "toolu_sb_" + Guid.NewGuid().ToString("N")[..20], Name = "unknown", Input = EmptyObject,
-        },
-        _ => new ContentBlock { Type = type, Text = "" },
-    };
+    private static ContentBlock NewBlock(string type) => type == ContentBlockTypes.Thinking
+        ? new ContentBlock { Type = type, Thinking = "", Signature = "" }
+        : new ContentBlock { Type = type, Text = "" };
 
     private sealed record OpenBlock(int Index, string Type, bool Signed);
-
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }

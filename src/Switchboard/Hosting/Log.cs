@@ -30,4 +30,7 @@ internal static partial class Log
         "{Method} {Path} model={Model} duty={Duty} rule={Rule} -> {Target} fallbacks={Fallbacks} tokens={Tokens} {Status} in {ElapsedMs} ms")]
     public static partial void Routed(ILogger logger, string method, string path, string model, string duty, string rule, string target,
         string fallbacks, string tokens, int status, long elapsedMs);
+
+    [LoggerMessage(10, LogLevel.Warning, "Provider {Provider} answered {Status} with {MediaType}, not Anthropic's error shape; the client gets it in Anthropic's envelope")]
+    public static partial void UpstreamErrorWrapped(ILogger logger, string provider, int status, string mediaType);
 }

@@ -13,54 +13,34 @@ namespace Switchboard.Hosting;
 /// </summary>
 internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
 {
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
-        "transfer-encoding", "upgrade",
-    };
+    private readonly UpstreamRelay _relay = new(logger);
 
-    public Task WriteAsync(HttpContext context, ProviderReply reply, bool streaming, TimeSpan pingInterval) => reply switch
+    public async Task WriteAsync(HttpContext context, ProviderReply reply, bool streaming, TimeSpan pingInterval)
     {
-        UpstreamHttpReply upstream => RelayAsync(context, upstream),
-        EventStreamReply events when streaming => StreamAsync(context, UsageCapture.Watch(context, events.Events), pingInterval),
-        EventStreamReply events => CompleteAsync(context, UsageCapture.Watch(context, events.Events)),
-        TokenCountReply count => WriteJsonAsync(context, new TokenCount { InputTokens = count.InputTokens }),
-        _ => throw new InvalidOperationException($"No writer for {reply.GetType().Name}"),
-    };
-
-    private async Task RelayAsync(HttpContext context, UpstreamHttpReply reply)
-    {
-        var upstream = reply.Response;
-        var response = context.Response;
-        response.StatusCode = (int)upstream.StatusCode;
-        CopyHeaders(upstream.Headers, response);
-        CopyHeaders(upstream.Content.Headers, response);
-
-        var isEventStream = upstream.Content.Headers.ContentType?.MediaType == "text/event-stream";
-        var body = UsageCapture.Watch(context, reply.Body, isEventStream);
-        try
+        switch (reply)
         {
-            if (isEventStream)
-            {
-                response.Headers.ContentLength = null;
-                await response.StartAsync(context.RequestAborted);
-                await new SseBoundaryRelay(response.BodyWriter).CopyAsync(body, context.RequestAborted);
-            }
-            else
-            {
-                await body.CopyToAsync(response.Body, context.RequestAborted);
-            }
-        }
-        catch (Exception ex) when (IsUpstreamFailure(ex, context))
-        {
-            if (!isEventStream)
-            {
-                // A JSON body cut short cannot be mended; tell the client by closing the connection abruptly.
-                Log.UpstreamBrokeOff(logger, ex.Message);
-                context.Abort();
-                return;
-            }
-            await WriteStreamErrorAsync(context, ex);
+            case UpstreamHttpReply upstream:
+                try
+                {
+                    if (await _relay.RelayAsync(context, upstream, streaming) is { } events)
+                        await StreamAsync(context, UsageCapture.Watch(context, events.ToAsyncEnumerable()), pingInterval);
+                }
+                catch (Exception ex) when (IsUpstreamFailure(ex, context) && context.Response.HasStarted)
+                {
+                    await WriteStreamErrorAsync(context, ex);
+                }
+                break;
+            case EventStreamReply events when streaming:
+                await StreamAsync(context, UsageCapture.Watch(context, events.Events), pingInterval);
+                break;
+            case EventStreamReply events:
+                await CompleteAsync(context, UsageCapture.Watch(context, events.Events));
+                break;
+            case TokenCountReply count:
+                await WriteJsonAsync(context, new TokenCount { InputTokens = count.InputTokens });
+                break;
+            default:
+                throw new InvalidOperationException($"No writer for {reply.GetType().Name}");
         }
     }
 
@@ -138,14 +118,5 @@ internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
     private static async IAsyncEnumerable<StreamEvent> Remaining(IAsyncEnumerator<StreamEvent> enumerator)
     {
         while (await enumerator.MoveNextAsync()) yield return enumerator.Current;
-    }
-
-    private static void CopyHeaders(System.Net.Http.Headers.HttpHeaders from, HttpResponse to)
-    {
-        foreach (var (name, values) in from.NonValidated)
-        {
-            if (HopByHop.Contains(name)) continue;
-            to.Headers[name] = values.Count == 1 ? values.ToString() : values.ToArray();
-        }
     }
 }

@@ -54,11 +54,7 @@ internal sealed class TargetSender(TargetHealth health, TimeProvider time, ILogg
                 {
                     // Repaired for this target alone, from the original: a fallback never gets another target's repairs.
                     var prepared = await RequestSanitizer.PrepareAsync(call, provider, snapshot.Config.Providers[target.Provider], logger, cancellationToken);
-                    var reply = countTokens
-                        ? await provider.CountTokensAsync(prepared, cancellationToken)
-                        : await FirstEvent.AwaitAsync(
-                            StreamRepair.Wrap(await provider.SendMessagesAsync(prepared, cancellationToken), provider.Name, prepared.Request.Model, logger),
-                            cancellationToken);
+                    var reply = await AttemptAsync(provider, prepared, countTokens, cancellationToken);
                     if (!canMoveOn || reply is not UpstreamHttpReply { Response: var response } || !IsRetryable((int)response.StatusCode))
                     {
                         if (reply is not UpstreamHttpReply { Response.IsSuccessStatusCode: false }) health.Succeeded(target);
@@ -85,6 +81,26 @@ internal sealed class TargetSender(TargetHealth health, TimeProvider time, ILogg
             call.Request.Model = requestedModel;
         }
         throw lastError ?? new AnthropicErrorException(AnthropicError.Api("Every target of this route is cooling down."));
+    }
+
+    /// <summary>
+    /// One call of one provider, up to its first event. Whatever the provider throws on the way (a reset while reading
+    /// an error body, a token count that does not parse) is that provider's failure, said as such, and so retryable.
+    /// </summary>
+    private async Task<ProviderReply> AttemptAsync(IProvider provider, ProviderCall call, bool countTokens, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return countTokens
+                ? await provider.CountTokensAsync(call, cancellationToken)
+                : await FirstEvent.AwaitAsync(
+                    StreamRepair.Wrap(await provider.SendMessagesAsync(call, cancellationToken), provider.Name, call.Request.Model, logger),
+                    cancellationToken);
+        }
+        catch (Exception ex) when (ex is not AnthropicErrorException && UpstreamFault.IsUpstream(ex, cancellationToken))
+        {
+            throw UpstreamFault.From(ex, provider.Name);
+        }
     }
 
     public static bool IsRetryable(int status) => status is 408 or 429 or 529 or >= 500;

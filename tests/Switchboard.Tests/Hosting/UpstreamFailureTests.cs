@@ -72,7 +72,7 @@ public sealed class UpstreamFailureTests
         // Then the client got the whole event, then a well-formed error event, and a clean end of stream
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var all = text.ToString();
-        all.ShouldStartWith(whole + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"The upstream stream broke off");
+        all.ShouldStartWith(whole + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Provider 'anthropic' ");
         all.ShouldEndWith("\n\n");
         all.ShouldNotContain("content_bl");
         // And the daemon keeps serving

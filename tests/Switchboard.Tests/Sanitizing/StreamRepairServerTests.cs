@@ -27,7 +27,8 @@ public sealed class StreamRepairServerTests
         // index 0 used again, for text
         Ev("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""") +
         Ev("content_block_delta", """{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Listing."}}""") +
-        // tool input for a block never opened, and text left open, then message_delta without a stop reason
+        // tool input for a block never opened (no tool is named: it is dropped, never made a call), and text left
+        // open, then message_delta without a stop reason
         Ev("content_block_delta", """{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"command\":\"ls\"}"}}""") +
         Ev("message_delta", """{"type":"message_delta","delta":{},"usage":{"output_tokens":9}}""");
         // and no message_stop
@@ -58,14 +59,14 @@ public sealed class StreamRepairServerTests
 
         StreamValidator.Problems(events).ShouldBeEmpty();
         var message = AnthropicWire.Assemble(events);
-        message.Content.Select(block => block.Type).ShouldBe(["thinking", "text", "tool_use"]);
+        message.Content.Select(block => block.Type).ShouldBe(["thinking", "text"]);
         message.Content[0].Thinking.ShouldBe("Let me see.");
         message.Content[0].Signature.ShouldBe(SynthesizedSignature.For("up"));
         message.Content[1].Text.ShouldBe("Listing.");
-        message.Content[2].Input!.Value.GetProperty("command").GetString().ShouldBe("ls");
-        message.StopReason.ShouldBe("tool_use");
+        message.StopReason.ShouldBe("end_turn");
         message.Usage!.OutputTokens.ShouldBe(9);
-        switchboard.Logs.All.ShouldContain("up: repaired its stream: synthesized 2 block starts");
+        switchboard.Logs.All.ShouldContain("up: repaired its stream: synthesized 1 block start");
+        switchboard.Logs.All.ShouldContain("dropped 1 delta for no open block");
     }
 
     [Fact]
@@ -78,8 +79,8 @@ public sealed class StreamRepairServerTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var message = JsonSerializer.Deserialize(await response.Content.ReadAsStringAsync(Cancel), AnthropicJson.Default.MessageResponse)!;
-        message.Content.Select(block => block.Type).ShouldBe(["thinking", "text", "tool_use"]);
-        message.StopReason.ShouldBe("tool_use");
+        message.Content.Select(block => block.Type).ShouldBe(["thinking", "text"]);
+        message.StopReason.ShouldBe("end_turn");
     }
 
     [Fact]
@@ -90,7 +91,11 @@ public sealed class StreamRepairServerTests
 
         using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel);
 
-        (await response.Content.ReadAsStringAsync(Cancel)).ShouldBe(Malformed);
+        // Its bytes go on as they came; only because it ended without message_stop does an error event follow
+        var text = await response.Content.ReadAsStringAsync(Cancel);
+        text.ShouldStartWith(Malformed);
+        text[Malformed.Length..].ShouldBe("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\"," +
+            "\"message\":\"Provider 'anthropic' ended its stream before its last event (message_stop).\"}}\n\n");
     }
 
     [Fact]

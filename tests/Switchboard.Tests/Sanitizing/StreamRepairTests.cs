@@ -49,10 +49,9 @@ public sealed class StreamRepairTests
     [Theory]
     [InlineData("text_delta", "text")]
     [InlineData("thinking_delta", "thinking")]
-    [InlineData("input_json_delta", "tool_use")]
     public async Task DeltaForABlockNeverOpened_GetsAStartOfTheRightType(string deltaType, string blockType)
     {
-        var delta = deltaType switch { "text_delta" => Text(0, "x"), "thinking_delta" => Thinking(0, "x"), _ => Input(0, "{}") };
+        var delta = deltaType == "text_delta" ? Text(0, "x") : Thinking(0, "x");
 
         var events = await RepairAsync(MessageStart(), delta, Stop(0), MessageDelta(), MessageStop());
 
@@ -63,17 +62,27 @@ public sealed class StreamRepairTests
     }
 
     [Fact]
-    public async Task SynthesizedToolUse_HasAnIdANameAndAnInputAndMakesTheStopReasonToolUse()
+    public async Task ToolInputForNoOpenBlock_IsDropped_NeverMadeIntoAToolCall()
     {
-        var events = await RepairAsync(MessageStart(), Input(3, "{\"command\":\"ls\"}"));
+        var events = await RepairAsync(MessageStart(), Input(3, "{\"command\":\"ls\"}"), MessageDelta(), MessageStop());
 
         StreamValidator.Problems(events).ShouldBeEmpty();
         var message = AnthropicWire.Assemble(events);
-        var call = message.Content.ShouldHaveSingleItem();
-        (call.Type, call.Name).ShouldBe(("tool_use", "unknown"));
-        call.Id.ShouldStartWith("toolu_sb_");
-        call.Input!.Value.GetProperty("command").GetString().ShouldBe("ls");
-        message.StopReason.ShouldBe("tool_use");
+        message.Content.ShouldBeEmpty();
+        message.StopReason.ShouldBe("end_turn");
+        _logs.All.ShouldContain("dropped 1 delta for no open block");
+    }
+
+    [Fact]
+    public async Task ToolInputInsideAnOpenTextBlock_IsDroppedAndLogged_TheTextGoesOn()
+    {
+        // The stray input_json_delta once became a tool_use named "unknown" whose input was "{"
+        var events = await RepairAsync(MessageStart(), Start(0, "text"), Text(0, "Let me"), Input(0, "{"), Text(0, " look."), Stop(0), MessageDelta(), MessageStop());
+
+        StreamValidator.Problems(events).ShouldBeEmpty();
+        Shape(events).ShouldBe("message_start start0:text delta0:text_delta delta0:text_delta stop0 message_delta:end_turn message_stop");
+        AnthropicWire.Assemble(events).Content.ShouldHaveSingleItem().Text.ShouldBe("Let me look.");
+        _logs.All.ShouldContain("ollama-cloud: repaired its stream: dropped 1 delta that did not fit its block");
     }
 
     [Fact]
@@ -107,12 +116,13 @@ public sealed class StreamRepairTests
     }
 
     [Fact]
-    public async Task DeltaOfAnotherTypeThanItsBlock_OpensABlockOfItsOwnType()
+    public async Task DeltaOfAnotherTypeThanItsBlock_IsDropped()
     {
         var events = await RepairAsync(MessageStart(), Start(0, "text"), Text(0, "a"), Thinking(0, "b"), Stop(0), MessageDelta(), MessageStop());
 
         StreamValidator.Problems(events).ShouldBeEmpty();
-        Shape(events).ShouldBe("message_start start0:text delta0:text_delta stop0 start1:thinking delta1:thinking_delta delta1:signature_delta stop1 message_delta:end_turn message_stop");
+        Shape(events).ShouldBe("message_start start0:text delta0:text_delta stop0 message_delta:end_turn message_stop");
+        _logs.All.ShouldContain("dropped 1 delta that did not fit its block");
     }
 
     [Fact]
@@ -125,13 +135,21 @@ public sealed class StreamRepairTests
     }
 
     [Fact]
-    public async Task StreamThatJustEnds_GetsMessageDeltaWithAStopReasonAndMessageStop()
+    public async Task StreamThatEndsBeforeSayingHowItStopped_FailsRatherThanPassingForComplete()
     {
-        var events = await RepairAsync(MessageStart(), Start(0, "tool_use"), Input(0, "{}"));
+        var thrown = await Should.ThrowAsync<AnthropicErrorException>(() => RepairAsync(MessageStart(), Start(0, "tool_use"), Input(0, "{}")));
+
+        (thrown.Error.Status, thrown.Error.Message).ShouldBe((502, "Provider 'ollama-cloud' ended its stream before it was done (no message_delta, no message_stop)."));
+    }
+
+    [Fact]
+    public async Task StreamThatSaidHowItStoppedButNeverSentMessageStop_GetsIt()
+    {
+        var events = await RepairAsync(MessageStart(), Start(0, "tool_use"), Input(0, "{}"), MessageDelta("tool_use"));
 
         StreamValidator.Problems(events).ShouldBeEmpty();
         Shape(events).ShouldBe("message_start start0:tool_use delta0:input_json_delta stop0 message_delta:tool_use message_stop");
-        _logs.All.ShouldContain("added message_delta, message_stop");
+        _logs.All.ShouldContain("added message_stop");
     }
 
     [Fact]
@@ -197,15 +215,17 @@ public sealed class StreamRepairTests
         var seen = new List<StreamEvent>();
         var failure = new IOException("connection reset by peer");
 
-        var thrown = await Should.ThrowAsync<IOException>(async () =>
+        var thrown = await Should.ThrowAsync<AnthropicErrorException>(async () =>
         {
             await foreach (var e in repair.Wrap(Upstream([MessageStart(input: 321), Start(0, "text"), Text(0, "partial"), MessageDelta(stopReason: null, output: 12)], failure), Cancel))
                 seen.Add(e);
         });
 
-        thrown.ShouldBeSameAs(failure);
+        // The failure reaches the caller as the Anthropic error the client gets: a 502 that names the provider
+        thrown.InnerException.ShouldBeSameAs(failure);
+        (thrown.Error.Status, thrown.Error.Message).ShouldBe((502, "Provider 'ollama-cloud' broke off its reply (connection reset by peer)."));
         (repair.Usage.InputTokens, repair.Usage.OutputTokens).ShouldBe((321, 12));
         seen.Select(e => e.Type).ShouldNotContain(StreamEventTypes.MessageStop);
-        _logs.All.ShouldContain("ollama-cloud: the stream failed after 321 input and 12 output tokens (usage kept): connection reset by peer");
+        _logs.All.ShouldContain("ollama-cloud: the stream failed after 321 input and 12 output tokens (usage kept): Provider 'ollama-cloud' broke off its reply");
     }
 }

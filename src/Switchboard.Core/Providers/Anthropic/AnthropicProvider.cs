@@ -64,20 +64,22 @@ internal sealed class AnthropicProvider(
         string path, ProviderCall call, bool parseEvents, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, BuildUri(path, call.QueryString));
-        var body = call.RequestChanged
+        var sent = call.RequestChanged
             ? JsonSerializer.SerializeToUtf8Bytes(call.Request, AnthropicJson.Relaxed.MessagesRequest)
             : call.OriginalBody;
-        request.Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = Json } };
+        request.Content = new ReadOnlyMemoryContent(sent) { Headers = { ContentType = Json } };
         AnthropicHeaders.Apply(call.ClientHeaders, request, config, credentials, subscription);
 
         var response = await upstream.SendAsync(name, request, config.Timeout, cancellationToken).ConfigureAwait(false);
         try
         {
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var bodyStream = new IdleTimeoutStream(stream, config.Timeout, name);
-            if (parseEvents && response.IsSuccessStatusCode && IsEventStream(response))
-                return new EventStreamReply(ReadEvents(response, bodyStream, cancellationToken));
-            return new UpstreamHttpReply(response, bodyStream);
+            var isEventStream = IsEventStream(response);
+            var body = await UpstreamBody.OpenAsync(response, name, config.Timeout,
+                isEventStream ? UpstreamFraming.Lines : UpstreamFraming.Whole, cancellationToken).ConfigureAwait(false);
+            if (!parseEvents || !response.IsSuccessStatusCode) return new UpstreamHttpReply(response, body);
+            return new EventStreamReply(isEventStream
+                ? ReadEvents(response, body, cancellationToken)
+                : ReadWholeMessage(response, body, cancellationToken));
         }
         catch
         {
@@ -94,6 +96,29 @@ internal sealed class AnthropicProvider(
         {
             await foreach (var streamEvent in SseEventReader.ReadAsync(body, cancellationToken).ConfigureAwait(false))
                 yield return streamEvent;
+        }
+    }
+
+    /// <summary>
+    /// A success that is not a stream, where a stream was asked for: a server that ignores <c>stream</c> answers with
+    /// the whole message, which is replayed as its events; anything else there is the upstream's fault.
+    /// </summary>
+    private async IAsyncEnumerable<StreamEvent> ReadWholeMessage(
+        HttpResponseMessage response, UpstreamBody body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (response)
+        await using (body)
+        {
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (mediaType is not null && !mediaType.EndsWith("json", StringComparison.OrdinalIgnoreCase))
+            {
+                var text = await UpstreamErrorBody.ReadAsync(body, mediaType, cancellationToken).ConfigureAwait(false);
+                throw UpstreamFault.Broken(name, $"answered {(int)response.StatusCode} with {mediaType} instead of a Messages reply: {text.Summary}");
+            }
+            var message = await JsonSerializer.DeserializeAsync(body, AnthropicJson.Default.MessageResponse, cancellationToken).ConfigureAwait(false);
+            if (message is not { Type: "message" })
+                throw UpstreamFault.Broken(name, $"answered {(int)response.StatusCode} with JSON that is not a Messages reply (type '{message?.Type}')");
+            foreach (var e in MessageEvents.From(message)) yield return e;
         }
     }
 

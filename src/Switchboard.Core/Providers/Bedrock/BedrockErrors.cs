@@ -11,17 +11,18 @@ namespace Switchboard.Providers.Bedrock;
 internal static class BedrockErrors
 {
     public static async Task<AnthropicErrorException> FromResponseAsync(
-        HttpResponseMessage response, string provider, string model, CancellationToken cancellationToken)
+        HttpResponseMessage response, string provider, string model, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var body = await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false);
         var type = response.Headers.TryGetValues("x-amzn-ErrorType", out var values) ? values.First().Split(':')[0] : null;
-        return From(type ?? $"HTTP {(int)response.StatusCode}", MessageOf(body), provider, model, (int)response.StatusCode);
+        return From(type ?? $"HTTP {(int)response.StatusCode}", MessageOf(body), provider, model, (int)response.StatusCode, body.RetryAfterSeconds);
     }
 
     public static AnthropicErrorException FromStreamException(string? type, byte[] payload, string provider, string model) =>
-        From(type ?? "UnknownException", MessageOf(System.Text.Encoding.UTF8.GetString(payload)), provider, model, status: 502);
+        From(type ?? "UnknownException", MessageOf(new UpstreamErrorBody(System.Text.Encoding.UTF8.GetString(payload), "application/json")),
+            provider, model, status: 502);
 
-    private static AnthropicErrorException From(string type, string message, string provider, string model, int status)
+    private static AnthropicErrorException From(string type, string message, string provider, string model, int status, int? retryAfterSeconds = null)
     {
         var said = $"Bedrock ({provider}) {type}: {message}";
         var error = type.ToLowerInvariant() switch
@@ -33,13 +34,12 @@ internal static class BedrockErrors
             "unrecognizedclientexception" or "invalidsignatureexception" or "expiredtokenexception" or "incompletesignatureexception" =>
                 AnthropicError.Authentication($"{said} Check the AWS credentials (profile, AWS_ACCESS_KEY_ID…) or the Bedrock API key of {provider}."),
             "resourcenotfoundexception" => AnthropicError.NotFound($"{said} Is '{model}' a Bedrock model id (or inference profile) in this region?"),
-            "throttlingexception" or "servicequotaexceededexception" => new AnthropicError(429, ErrorTypes.RateLimit, said),
-            "modelnotreadyexception" or "serviceunavailableexception" => AnthropicError.Overloaded(said),
+            "throttlingexception" or "servicequotaexceededexception" => new AnthropicError(429, ErrorTypes.RateLimit, said) { RetryAfterSeconds = retryAfterSeconds },
+            "modelnotreadyexception" or "serviceunavailableexception" => AnthropicError.Overloaded(said) with { RetryAfterSeconds = retryAfterSeconds },
             "modeltimeoutexception" => AnthropicError.Api(said, 504),
             "modelerrorexception" or "modelstreamerrorexception" => AnthropicError.Api(said, 502),
             "internalserverexception" => AnthropicError.Api(said, 500),
-            _ when status is >= 400 and < 500 => new AnthropicError(status, AnthropicError.TypeForStatus(status), said),
-            _ => AnthropicError.Api(said, status >= 500 ? status : 502),
+            _ => UpstreamFault.ForStatus(status, said, retryAfterSeconds),
         };
         return new AnthropicErrorException(error);
     }
@@ -50,16 +50,16 @@ internal static class BedrockErrors
         message.Contains("context window", StringComparison.OrdinalIgnoreCase) ||
         message.Contains("context length", StringComparison.OrdinalIgnoreCase);
 
-    private static string MessageOf(string body)
+    private static string MessageOf(UpstreamErrorBody body)
     {
         try
         {
-            var parsed = JsonSerializer.Deserialize(body, BedrockJson.Default.BedrockErrorBody);
+            var parsed = body.IsJson ? JsonSerializer.Deserialize(body.Text, BedrockJson.Default.BedrockErrorBody) : null;
             if ((parsed?.Message ?? parsed?.MessageUpper) is { } message) return message;
         }
         catch (JsonException)
         {
         }
-        return body.Length > 300 ? body[..300] : body;
+        return body.Summary;
     }
 }

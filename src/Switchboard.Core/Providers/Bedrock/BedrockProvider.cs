@@ -30,8 +30,8 @@ internal sealed class BedrockProvider(string name, ProviderConfig config, Upstre
         try
         {
             if (!response.IsSuccessStatusCode)
-                throw await BedrockErrors.FromResponseAsync(response, name, model, cancellationToken).ConfigureAwait(false);
-            var stream = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), config.Timeout, name);
+                throw await BedrockErrors.FromResponseAsync(response, name, model, config.Timeout, cancellationToken).ConfigureAwait(false);
+            var stream = await UpstreamBody.OpenAsync(response, name, config.Timeout, UpstreamFraming.Frames, cancellationToken).ConfigureAwait(false);
             return fidelity
                 ? EventStreamReply.Translating(response, stream, (s, ct) => InvokeModelMapper.MapAsync(s, name, model, ct), cancellationToken)
                 : EventStreamReply.Translating(response, stream, new ConverseStreamMapper(name, model, call.EstimatedInputTokens).MapStreamAsync, cancellationToken);

@@ -24,8 +24,11 @@ internal sealed class ConverseStreamMapper(string provider, string model, int es
             if (message.Header(BedrockEventStream.MessageType) is "exception" or "error")
                 throw BedrockErrors.FromStreamException(
                     message.Header(BedrockEventStream.ExceptionType) ?? message.Header(":error-code"), message.Payload, provider, model);
-            Add(message.Header(BedrockEventStream.EventType), message.Payload);
+            var eventType = message.Header(BedrockEventStream.EventType);
+            Add(eventType, message.Payload);
             foreach (var e in _events.Drain()) yield return e;
+            // metadata (the usage) is Converse's last event: the reply is complete, whether or not the connection closes.
+            if (eventType == "metadata") break;
         }
         foreach (var e in Finish()) yield return e;
     }

@@ -11,23 +11,23 @@ namespace Switchboard.Providers.Gemini;
 internal static class GeminiErrors
 {
     public static async Task<AnthropicErrorException> FromResponseAsync(
-        HttpResponseMessage response, string provider, string model, CancellationToken cancellationToken)
+        HttpResponseMessage response, string provider, string model, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var body = await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false);
         GeminiError? error = null;
         try
         {
-            error = JsonSerializer.Deserialize(text, GeminiJson.Default.GeminiErrorBody)?.Error;
+            if (body.IsJson) error = JsonSerializer.Deserialize(body.Text, GeminiJson.Default.GeminiErrorBody)?.Error;
         }
         catch (JsonException)
         {
         }
-        error ??= new GeminiError { Message = text.Length > 300 ? text[..300] : text };
+        error ??= new GeminiError { Message = body.Summary };
         error.Code ??= (int)response.StatusCode;
-        return From(error, provider, model, midStream: false);
+        return From(error, provider, model, midStream: false, body.RetryAfterSeconds);
     }
 
-    public static AnthropicErrorException From(GeminiError error, string provider, string model, bool midStream)
+    public static AnthropicErrorException From(GeminiError error, string provider, string model, bool midStream, int? retryAfterSeconds = null)
     {
         var message = error.Message ?? "no message";
         var said = $"Gemini ({provider}) {(midStream ? "failed mid-reply" : "answered " + error.Code)}: {message}";
@@ -38,13 +38,13 @@ internal static class GeminiErrors
                 AnthropicError.Authentication($"{said} Set apiKey for {provider} (default $GEMINI_API_KEY)."),
             _ when IsContextOverflow(message) => AnthropicError.InvalidRequest($"prompt is too long: {said}"),
             (404, _) or (_, "NOT_FOUND") => AnthropicError.NotFound($"{said} Is '{model}' a Gemini model this key can use?"),
-            (429, _) or (_, "RESOURCE_EXHAUSTED") => new AnthropicError(429, ErrorTypes.RateLimit, said),
+            (429, _) or (_, "RESOURCE_EXHAUSTED") => new AnthropicError(429, ErrorTypes.RateLimit, said) { RetryAfterSeconds = retryAfterSeconds },
             (401, _) or (_, "UNAUTHENTICATED") => AnthropicError.Authentication(said),
             (403, _) or (_, "PERMISSION_DENIED") => new AnthropicError(403, ErrorTypes.Permission, said),
-            (503, _) or (_, "UNAVAILABLE") => AnthropicError.Overloaded(said),
+            (503, _) or (_, "UNAVAILABLE") => AnthropicError.Overloaded(said) with { RetryAfterSeconds = retryAfterSeconds },
             (504, _) or (_, "DEADLINE_EXCEEDED") => AnthropicError.Api(said, 504),
             (>= 400 and < 500, _) => AnthropicError.InvalidRequest(said),
-            _ => AnthropicError.Api(said, midStream ? 502 : 500),
+            _ => UpstreamFault.ForStatus(midStream ? 502 : status, said, retryAfterSeconds),
         };
         return new AnthropicErrorException(mapped);
     }

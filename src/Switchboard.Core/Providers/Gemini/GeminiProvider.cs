@@ -36,9 +36,9 @@ internal sealed class GeminiProvider(string name, ProviderConfig config, Upstrea
         try
         {
             if (!response.IsSuccessStatusCode)
-                throw await GeminiErrors.FromResponseAsync(response, name, model, cancellationToken).ConfigureAwait(false);
-            var stream = new IdleTimeoutStream(
-                await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), config.Timeout, name);
+                throw await GeminiErrors.FromResponseAsync(response, name, model, config.Timeout, cancellationToken).ConfigureAwait(false);
+            var stream = await UpstreamBody.OpenAsync(response, name, config.Timeout,
+                streaming ? UpstreamFraming.Lines : UpstreamFraming.Whole, cancellationToken).ConfigureAwait(false);
             var mapper = new GeminiStreamMapper(name, model, call.EstimatedInputTokens);
             return EventStreamReply.Translating(response, stream, streaming ? mapper.MapStreamAsync : mapper.MapWholeAsync, cancellationToken);
         }
@@ -67,7 +67,7 @@ internal sealed class GeminiProvider(string name, ProviderConfig config, Upstrea
         message.Content = JsonContent.Create(body, GeminiJson.Default.GeminiCountTokensRequest);
         using var response = await upstream.SendAsync(name, message, config.Timeout, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
-            throw await GeminiErrors.FromResponseAsync(response, name, model, cancellationToken).ConfigureAwait(false);
+            throw await GeminiErrors.FromResponseAsync(response, name, model, config.Timeout, cancellationToken).ConfigureAwait(false);
         var counted = await response.Content.ReadFromJsonAsync(GeminiJson.Default.GeminiCountTokensResponse, cancellationToken).ConfigureAwait(false);
         return new TokenCountReply(counted?.TotalTokens ?? 0);
     }
@@ -80,7 +80,7 @@ internal sealed class GeminiProvider(string name, ProviderConfig config, Upstrea
         using var message = Request(HttpMethod.Get, "/models?pageSize=1000");
         using var response = await upstream.SendAsync(name, message, config.Timeout, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
-            throw await GeminiErrors.FromResponseAsync(response, name, "(model list)", cancellationToken).ConfigureAwait(false);
+            throw await GeminiErrors.FromResponseAsync(response, name, "(model list)", config.Timeout, cancellationToken).ConfigureAwait(false);
         var list = await response.Content.ReadFromJsonAsync(GeminiJson.Default.GeminiModelList, cancellationToken).ConfigureAwait(false);
         return (list?.Models ?? [])
             .Where(model => model.SupportedGenerationMethods?.Contains("generateContent") != false)

@@ -29,6 +29,9 @@ internal sealed class GeminiStreamMapper(string provider, string model, int esti
             if (item.Data is not { } chunk) continue;
             Add(chunk);
             foreach (var e in _events.Drain()) yield return e;
+            // The chunk with the finish reason carries the final usage: the reply is complete, whether or not the
+            // connection closes. (A blocked prompt is answered by one chunk, too.)
+            if ((_finishReason is not null && chunk.UsageMetadata is not null) || _blockReason is not null) break;
         }
         foreach (var e in Finish()) yield return e;
     }

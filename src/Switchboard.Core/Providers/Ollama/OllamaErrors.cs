@@ -8,31 +8,30 @@ namespace Switchboard.Providers.Ollama;
 internal static class OllamaErrors
 {
     public static async Task<AnthropicErrorException> FromResponseAsync(
-        HttpResponseMessage response, string provider, string model, CancellationToken cancellationToken)
+        HttpResponseMessage response, string provider, string model, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        var message = ErrorText(text);
+        var body = await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false);
+        var message = ErrorText(body);
         var status = (int)response.StatusCode;
         if (response.StatusCode == HttpStatusCode.NotFound || message.Contains("not found", StringComparison.OrdinalIgnoreCase))
             return new AnthropicErrorException(AnthropicError.NotFound(
                 $"Model {model} is not installed in {provider}: run `ollama pull {model}` (Ollama said: {message})"));
-        var mapped = status is >= 400 and < 500 ? status : status == 503 ? 529 : 502;
-        return new AnthropicErrorException(new AnthropicError(mapped, AnthropicError.TypeForStatus(mapped),
-            $"Ollama ({provider}) answered {status}: {message}"));
+        return new AnthropicErrorException(UpstreamFault.ForStatus(status, $"Ollama ({provider}) answered {status}: {message}", body.RetryAfterSeconds));
     }
 
     public static AnthropicErrorException MidStream(string error) =>
         new(AnthropicError.Api($"Ollama failed mid-reply: {error}", 502));
 
-    private static string ErrorText(string body)
+    private static string ErrorText(UpstreamErrorBody body)
     {
+        if (!body.IsJson) return body.Summary;
         try
         {
-            return JsonSerializer.Deserialize(body, OllamaJson.Default.OllamaErrorBody)?.Error ?? body;
+            return JsonSerializer.Deserialize(body.Text, OllamaJson.Default.OllamaErrorBody)?.Error ?? body.Summary;
         }
         catch (JsonException)
         {
-            return body.Length > 300 ? body[..300] : body;
+            return body.Summary;
         }
     }
 }

@@ -57,9 +57,8 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
         try
         {
             if (!response.IsSuccessStatusCode)
-                throw await OllamaErrors.FromResponseAsync(response, Name, model, cancellationToken).ConfigureAwait(false);
-            var body = new IdleTimeoutStream(
-                await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _endpoint.Config.Timeout, Name);
+                throw await OllamaErrors.FromResponseAsync(response, Name, model, _endpoint.Config.Timeout, cancellationToken).ConfigureAwait(false);
+            var body = await UpstreamBody.OpenAsync(response, Name, _endpoint.Config.Timeout, UpstreamFraming.Lines, cancellationToken).ConfigureAwait(false);
             var mapper = new OllamaStreamMapper(Name, model, call.EstimatedInputTokens, repair => LogRepair(_logger, Name, repair));
             return EventStreamReply.Translating(response, body, mapper.MapAsync, cancellationToken);
         }

@@ -15,11 +15,12 @@ internal static partial class OpenAIErrors
     /// <summary>What a server said when it refused a request: read once, for a retry decision and the error.</summary>
     public sealed record Refusal(int Status, string Message, string? Code, int? RetryAfterSeconds);
 
-    public static async Task<Refusal> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<Refusal> ReadAsync(
+        HttpResponseMessage response, string provider, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        var (message, code) = Describe(text);
-        return new Refusal((int)response.StatusCode, message, code, RetryAfter(response));
+        var body = await UpstreamErrorBody.ReadAsync(response, provider, timeout, cancellationToken).ConfigureAwait(false);
+        var (message, code) = Describe(body);
+        return new Refusal((int)response.StatusCode, message, code, body.RetryAfterSeconds);
     }
 
     public static AnthropicErrorException ToException(Refusal refusal, string provider, string model)
@@ -45,7 +46,7 @@ internal static partial class OpenAIErrors
                 RetryAfterSeconds = refusal.RetryAfterSeconds,
             },
             408 or 504 => AnthropicError.Api($"{provider} timed out ({status}): {message}", 504),
-            503 or 529 => AnthropicError.Overloaded($"{provider} is overloaded ({status}): {message}"),
+            503 or 529 => AnthropicError.Overloaded($"{provider} is overloaded ({status}): {message}") with { RetryAfterSeconds = refusal.RetryAfterSeconds },
             _ => AnthropicError.Api($"{provider} answered {status}: {message}", 502),
         };
         return new(error);
@@ -82,11 +83,12 @@ internal static partial class OpenAIErrors
             : $"prompt is too long: {message}");
     }
 
-    private static (string Message, string? Code) Describe(string body)
+    private static (string Message, string? Code) Describe(UpstreamErrorBody body)
     {
+        if (!body.IsJson) return (body.Summary, null);
         try
         {
-            using var document = JsonDocument.Parse(body);
+            using var document = JsonDocument.Parse(body.Text);
             var root = document.RootElement;
             return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error)
                 ? Describe(error)
@@ -94,8 +96,7 @@ internal static partial class OpenAIErrors
         }
         catch (JsonException)
         {
-            var text = body.Trim();
-            return (text.Length == 0 ? "(no details)" : text.Length > 500 ? text[..500] : text, null);
+            return (body.Summary, null);
         }
     }
 
@@ -112,14 +113,6 @@ internal static partial class OpenAIErrors
         if (error.TryGetProperty("code", out var c)) code = c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText();
         if (code is null or "null" && error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String) code = t.GetString();
         return (message, code);
-    }
-
-    private static int? RetryAfter(HttpResponseMessage response)
-    {
-        var retry = response.Headers.RetryAfter;
-        if (retry?.Delta is { } delta) return (int)Math.Ceiling(delta.TotalSeconds);
-        if (retry?.Date is { } date) return Math.Max(1, (int)Math.Ceiling((date - DateTimeOffset.UtcNow).TotalSeconds));
-        return null;
     }
 
     [GeneratedRegex(

@@ -57,11 +57,11 @@ internal sealed partial class OpenAIProvider : IProvider, IModelLister
         var response = await SendAsync(exchange, model, cancellationToken).ConfigureAwait(false);
         try
         {
-            var body = new IdleTimeoutStream(
-                await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _endpoint.Timeout, Name);
             // A server that ignores "stream": true answers with one JSON object; read whichever came.
             var streamed = exchange.Body["stream"]?.GetValue<bool>() == true &&
                            response.Content.Headers.ContentType?.MediaType != "application/json";
+            var body = await UpstreamBody.OpenAsync(response, Name, _endpoint.Timeout,
+                streamed ? UpstreamFraming.Lines : UpstreamFraming.Whole, cancellationToken).ConfigureAwait(false);
             var mapper = new OpenAIStreamMapper(Name, request, call.EstimatedInputTokens, settings, toolNames, repair => LogRepair(_logger, Name, repair));
             return EventStreamReply.Translating(response, body, (stream, ct) => mapper.MapAsync(streamed
                 ? OpenAIChunkReader.ReadStreamAsync(stream, Name, ct)
@@ -84,7 +84,7 @@ internal sealed partial class OpenAIProvider : IProvider, IModelLister
             var response = await _endpoint.SendAsync(message, cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode) return response;
             OpenAIErrors.Refusal refusal;
-            using (response) refusal = await OpenAIErrors.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            using (response) refusal = await OpenAIErrors.ReadAsync(response, Name, _endpoint.Timeout, cancellationToken).ConfigureAwait(false);
             LogUpstreamError(_logger, Name, refusal.Status, refusal.Message);
             if (attempt == 1 && refusal.Status == 400 && _outputLimits.Learn(exchange.Body, model, refusal.Message))
             {
@@ -106,7 +106,7 @@ internal sealed partial class OpenAIProvider : IProvider, IModelLister
         using var message = _endpoint.ModelsRequest();
         using var response = await _endpoint.SendAsync(message, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
-            throw OpenAIErrors.ToException(await OpenAIErrors.ReadAsync(response, cancellationToken).ConfigureAwait(false), Name, "(model list)");
+            throw OpenAIErrors.ToException(await OpenAIErrors.ReadAsync(response, Name, _endpoint.Timeout, cancellationToken).ConfigureAwait(false), Name, "(model list)");
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var list = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!list.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array) return [];

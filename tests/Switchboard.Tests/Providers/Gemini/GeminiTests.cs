@@ -273,7 +273,7 @@ public sealed class GeminiTests : IAsyncLifetime
     [InlineData(429, """{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED"}}""", 429, "rate_limit_error", "exhausted")]
     [InlineData(404, """{"error":{"code":404,"message":"models/gemini-9 is not found for API version v1beta","status":"NOT_FOUND"}}""", 404, "not_found_error", "gemini-9")]
     [InlineData(503, """{"error":{"code":503,"message":"The model is overloaded. Please try again later.","status":"UNAVAILABLE"}}""", 529, "overloaded_error", "overloaded")]
-    [InlineData(500, """{"error":{"code":500,"message":"Internal error encountered.","status":"INTERNAL"}}""", 500, "api_error", "Internal error")]
+    [InlineData(500, """{"error":{"code":500,"message":"Internal error encountered.","status":"INTERNAL"}}""", 502, "api_error", "Internal error")]
     public async Task Messages_GeminiErrors_BecomeAnthropicErrors(int status, string body, int expected, string type, string says)
     {
         _gemini.Failure = (status, body);

@@ -32,13 +32,28 @@ internal sealed class MessageContentConverter : JsonConverter<MessageContent>
         reader.TokenType switch
         {
             JsonTokenType.String => new MessageContent { Text = reader.GetString() },
-            JsonTokenType.StartArray => new MessageContent
-            {
-                Blocks = JsonSerializer.Deserialize(ref reader, AnthropicJson.Default.ListContentBlock),
-            },
+            JsonTokenType.StartArray => new MessageContent { Blocks = ReadBlocks(ref reader) },
             JsonTokenType.Null => null,
             _ => new MessageContent { Raw = JsonElement.ParseValue(ref reader) },
         };
+
+    /// <summary>
+    /// A nested deserialization starts its own path at <c>$</c>, and the serializer leaves a failure that already
+    /// has a path alone: the error would say <c>$[1]</c> where the client needs <c>messages.0.content.1</c>. The failure
+    /// is thrown again without a path, so the serializer puts this property's path on it, and the nested part rides
+    /// along in <see cref="JsonFailure.InnerPathKey"/>.
+    /// </summary>
+    private static List<ContentBlock>? ReadBlocks(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(ref reader, AnthropicJson.Default.ListContentBlock);
+        }
+        catch (JsonException ex) when (ex.Path is not null)
+        {
+            throw JsonFailure.Nested(ex);
+        }
+    }
 
     public override void Write(Utf8JsonWriter writer, MessageContent value, JsonSerializerOptions options)
     {

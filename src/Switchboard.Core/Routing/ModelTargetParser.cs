@@ -25,7 +25,9 @@ public static class ModelTargetParser
         if (separator <= 0) return null;
         var provider = model[..separator];
         var rest = model[(separator + 1)..];
-        if (config.Providers.ContainsKey(provider) && rest.Length > 0) return new ModelTarget(provider, rest);
+        if (config.Providers.ContainsKey(provider))
+            return rest.Length > 0 ? new ModelTarget(provider, rest) : throw new AnthropicErrorException(AnthropicError.InvalidRequest(
+                $"Model '{model}' names provider '{provider}' but no model after the '{model[separator]}'; write {provider}{model[separator]}<model>."));
         if (model[separator] == ',')
             throw new AnthropicErrorException(AnthropicError.InvalidRequest(
                 $"Unknown provider '{provider}' in model '{model}'. Configured providers: " +

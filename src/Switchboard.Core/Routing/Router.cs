@@ -30,8 +30,18 @@ public sealed record RouteDecision(
 /// </summary>
 public static class Router
 {
+    /// <summary>The decision; throws a 400 when a target it names is not one a request can go to (see <see cref="TargetCheck"/>).</summary>
     public static RouteDecision Decide(
         MessagesRequest request, IReadOnlyList<KeyValuePair<string, string>> headers, SwitchboardConfig config, string? pinned = null)
+    {
+        if (pinned is not null) TargetCheck.Pinned(pinned, config);
+        var decision = Choose(request, headers, config, pinned);
+        foreach (var target in decision.Targets) TargetCheck.Routable(target, decision.Reason);
+        return decision;
+    }
+
+    private static RouteDecision Choose(
+        MessagesRequest request, IReadOnlyList<KeyValuePair<string, string>> headers, SwitchboardConfig config, string? pinned)
     {
         var model = request.Model ?? "";
         var tagged = SubagentTag.Take(request);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Switchboard.Anthropic;
@@ -36,8 +35,9 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             var clientKey = EnvExpander.ExpandOrNull(snapshot.Config.ApiKey);
             ClientAuth.Demand(context.Request.Headers, clientKey);
 
+            RefuseEncodedBody(context.Request);
             var body = await ReadBodyAsync(context);
-            var request = Parse(body.Span);
+            var request = RequestParser.Parse(body.Span);
             var invalid = RequestValidator.Validate(request, requireMaxTokens: !countTokens);
             if (invalid is not null) throw new AnthropicErrorException(invalid);
             model = request.Model!;
@@ -100,9 +100,17 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
         await ErrorReplies.WriteAsync(context, error);
     }
 
-    /// <summary>The route value <c>target</c> of <c>/{target}/v1/messages</c>: a URL that forces its target.</summary>
+    /// <summary>
+    /// The route value <c>target</c> of <c>/{target}/v1/messages</c>: a URL that forces its target. Kestrel has decoded
+    /// every escape but <c>%2F</c>, which it keeps so a segment stays one segment; a model name with a slash
+    /// (<c>openrouter:qwen%2Fqwen3-coder</c>) gets its slash here, and nothing else is decoded again. (Kestrel turned
+    /// <c>%25</c> into <c>%</c> already, so <c>%252F</c> arrives as <c>%2F</c> too: either way the slash is data, and the
+    /// provider escapes the whole name as one segment of its own URL.)
+    /// </summary>
     private static string? PinnedTarget(HttpContext context) =>
-        context.Request.RouteValues.TryGetValue("target", out var value) && value is string target ? Uri.UnescapeDataString(target) : null;
+        context.Request.RouteValues.TryGetValue("target", out var value) && value is string target
+            ? target.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase)
+            : null;
 
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
     {
@@ -129,28 +137,31 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             // Beyond the drain limit Kestrel stops reading; the client may not see this answer.
             throw TooLarge(length);
         }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // Kestrel's MinRequestBodyDataRate: the body came slower than 240 bytes/s after a 5 s grace.
+            throw new AnthropicErrorException(new AnthropicError(StatusCodes.Status408RequestTimeout, ErrorTypes.InvalidRequest,
+                "The request body arrived too slowly (under 240 bytes a second), so Switchboard stopped waiting for it. " +
+                "Send the whole body at once; if a proxy sits in between, check that it does not hold the body back."), ex);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Framing Kestrel refused mid-body: a broken chunked encoding, a body shorter than its Content-Length.
+            throw new AnthropicErrorException(AnthropicError.InvalidRequest(
+                $"The request body could not be read: {ex.Message.TrimEnd('.')}. Send it again with a correct Content-Length or chunked encoding."), ex);
+        }
     }
 
     private static AnthropicErrorException TooLarge(long? length) => new(AnthropicError.TooLarge(
         $"The request is {(length is { } l ? $"{l / 1024 / 1024} MB" : "over the limit")}; " +
         $"the limit is {MaxBodyBytes / 1024 / 1024} MB. Remove large images or documents from the conversation."));
 
-    private static MessagesRequest Parse(ReadOnlySpan<byte> body)
+    /// <summary>A compressed body would only fail as "not valid JSON"; say what is actually wrong (RFC 9110: 415).</summary>
+    private static void RefuseEncodedBody(HttpRequest request)
     {
-        try
-        {
-            return JsonSerializer.Deserialize(body, AnthropicJson.Default.MessagesRequest)
-                ?? throw new AnthropicErrorException(AnthropicError.InvalidRequest("The request body must be a JSON object, not null."));
-        }
-        catch (JsonException ex)
-        {
-            var where = ex.Path is { Length: > 1 } path ? $" at {path}" : "";
-            var message = ex.Message;
-            var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-            if (cut > 0) message = message[..cut];
-            message = message.Replace("Switchboard.Anthropic.", "", StringComparison.Ordinal);
-            throw new AnthropicErrorException(AnthropicError.InvalidRequest(
-                $"The request body is not a valid Messages request{where}: {message}"), ex);
-        }
+        var encoding = request.Headers.ContentEncoding.ToString();
+        if (encoding.Length > 0 && !encoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+            throw new AnthropicErrorException(new AnthropicError(StatusCodes.Status415UnsupportedMediaType, ErrorTypes.InvalidRequest,
+                $"Content-Encoding '{encoding}' is not supported; send the request body uncompressed."));
     }
 }

@@ -92,6 +92,9 @@ public sealed class SwitchboardServer : IAsyncDisposable
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = MessagesEndpoint.DrainLimitBytes;
+            // Clients sit on this machine or next to it and send their headers at once: a connection still dribbling
+            // headers after 10 s (Kestrel's default is 30) is stuck or hostile. Slow bodies meet MinRequestBodyDataRate.
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
             if (config.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) kestrel.ListenLocalhost(config.Port);
             else kestrel.Listen(IPAddress.Parse(config.Host.Trim('[', ']')), config.Port);
         });

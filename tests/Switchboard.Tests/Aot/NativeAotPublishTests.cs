@@ -42,7 +42,7 @@ public sealed partial class NativeAotPublishTests
 
             using var bad = await http.PostAsync("/v1/messages", AnthropicWire.Json("{ not json"), Cancel);
             (await bad.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error"))
-                .ShouldStartWith("The request body is not a valid Messages request");
+                .ShouldStartWith("The request body is not valid JSON");
             using var missing = await http.PostAsync("/v1/messages", AnthropicWire.Json("""{"model":"m","messages":[]}"""), Cancel);
             (await missing.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error")).ShouldBe("max_tokens: Field required");
 

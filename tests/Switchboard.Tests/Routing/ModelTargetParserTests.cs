@@ -23,7 +23,6 @@ public sealed class ModelTargetParserTests
     [InlineData("ollama-local,qwen3:8b", "ollama-local", "qwen3:8b")]
     [InlineData("qwen3:8b", "claude", "qwen3:8b")]
     [InlineData("claude:claude-haiku-4-5", "claude", "claude-haiku-4-5")]
-    [InlineData("ollama-local:", "claude", "ollama-local:")]
     [InlineData("claude-via-ollama-local:qwen3:8b", "ollama-local", "qwen3:8b")]
     [InlineData("claude-via-claude:gpt-oss:20b", "claude", "gpt-oss:20b")]
     [InlineData("claude-via-nowhere:qwen3:8b", "claude", "claude-via-nowhere:qwen3:8b")]
@@ -37,6 +36,17 @@ public sealed class ModelTargetParserTests
 
         error.Status.ShouldBe(400);
         error.Message.ShouldBe("Unknown provider 'openrouter' in model 'openrouter,gpt-5'. Configured providers: claude, ollama-local.");
+    }
+
+    [Theory]
+    [InlineData("ollama-local:", "Model 'ollama-local:' names provider 'ollama-local' but no model after the ':'; write ollama-local:<model>.")]
+    [InlineData("ollama-local,", "Model 'ollama-local,' names provider 'ollama-local' but no model after the ','; write ollama-local,<model>.")]
+    public void Resolve_ProviderWithoutModel_IsAClearError(string model, string expected)
+    {
+        // Sent on to the default provider, it would come back as a baffling "model not found".
+        var error = Should.Throw<AnthropicErrorException>(() => ModelTargetParser.Resolve(model, Config)).Error;
+
+        (error.Status, error.Message).ShouldBe((400, expected));
     }
 
     [Theory]

@@ -187,4 +187,33 @@ public sealed class RouterTests
         errors.Single(e => e.JsonPath == "$.routes.subagent[1]").Problem.ShouldContain("'nowhere:model' does not start with a configured provider");
         errors.Single(e => e.JsonPath == "$.rules[0].when.duty").Problem.ShouldContain("'thinking' is not a duty");
     }
+
+    [Theory]
+    [InlineData("nowhere:m", "The URL pins the target 'nowhere:m', but 'nowhere' is not a configured provider (configured: anthropic, ollama-local, openrouter). Use /provider:model/v1/messages, or /v1/messages to route by the body's model.")]
+    [InlineData("../../etc", "The URL pins the target '../../etc', but '../../etc' is not a configured provider (configured: anthropic, ollama-local, openrouter). Use /provider:model/v1/messages, or /v1/messages to route by the body's model.")]
+    [InlineData("ollama-local:", "The URL pins 'ollama-local:' but names no model after the colon; use /ollama-local:model/v1/messages or /ollama-local/v1/messages.")]
+    [InlineData("ollama-local:..", "Target 'ollama-local:..' (chosen by url): '..' is not a model name. Fix the model name in the request, the URL or config.json.")]
+    [InlineData("ollama-local:a\nb", "Target 'ollama-local:a\\u000Ab' (chosen by url): Input should not contain control characters (U+000A at position 1); a model name is one line of text. Fix the model name in the request, the URL or config.json.")]
+    public void Decide_UnsendablePinnedTarget_IsA400SayingWhatToFix(string pinned, string expected)
+    {
+        var error = Should.Throw<AnthropicErrorException>(() => Decide(Request(), Config(), pinned)).Error;
+
+        (error.Status, error.Message).ShouldBe((400, expected));
+    }
+
+    [Fact]
+    public void Decide_UnsendableModelFromConfig_NamesTheRouteThatChoseIt()
+    {
+        // A route's model name is checked where it is used: config validation only knows the provider part.
+        var config = Config(""", "routes": { "background": ["ollama-local:.", "anthropic"] }""");
+
+        var error = Should.Throw<AnthropicErrorException>(() => Decide(Request("claude-haiku-4-5"), config)).Error;
+
+        error.Message.ShouldBe("Target 'ollama-local:.' (chosen by duty:background): '.' is not a model name. Fix the model name in the request, the URL or config.json.");
+    }
+
+    [Fact]
+    public void Decide_PinnedProviderAlone_KeepsTheRequestedModel() =>
+        Decide(Request("claude-sonnet-4-5"), Config(), pinned: "ollama-local").Targets.ShouldBe([new ModelTarget("ollama-local", "claude-sonnet-4-5")]);
 }
+

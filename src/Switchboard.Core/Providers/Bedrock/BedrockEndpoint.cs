@@ -35,7 +35,7 @@ internal sealed class BedrockEndpoint(string provider, ProviderConfig config, Up
     /// <summary>A request to <c>/model/{modelId}/{action}</c>, the model id escaped as one path segment.</summary>
     public HttpRequestMessage Request(string modelId, string action, byte[] body)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"{BaseUrl}/model/{Uri.EscapeDataString(modelId)}/{action}")
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{BaseUrl}/model/{PathSegment.Escape(modelId)}/{action}")
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = new("application/json") } },
         };

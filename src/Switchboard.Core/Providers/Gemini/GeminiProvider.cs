@@ -27,7 +27,7 @@ internal sealed class GeminiProvider(string name, ProviderConfig config, Upstrea
         var model = GeminiModels.Bare(request.Model!);
         var body = GeminiRequestMapper.Map(request, model);
         var streaming = request.IsStreaming;
-        using var message = Request(HttpMethod.Post, streaming ? $"/models/{model}:streamGenerateContent?alt=sse" : $"/models/{model}:generateContent");
+        using var message = Request(HttpMethod.Post, streaming ? $"{ModelPath(model)}:streamGenerateContent?alt=sse" : $"{ModelPath(model)}:generateContent");
         message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, GeminiJson.Default.GeminiRequest))
         {
             Headers = { ContentType = Json },
@@ -63,7 +63,7 @@ internal sealed class GeminiProvider(string name, ProviderConfig config, Upstrea
                 Tools = mapped.Tools,
             },
         };
-        using var message = Request(HttpMethod.Post, $"/models/{model}:countTokens");
+        using var message = Request(HttpMethod.Post, $"{ModelPath(model)}:countTokens");
         message.Content = JsonContent.Create(body, GeminiJson.Default.GeminiCountTokensRequest);
         using var response = await upstream.SendAsync(name, message, config.Timeout, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
@@ -87,6 +87,9 @@ internal sealed class GeminiProvider(string name, ProviderConfig config, Upstrea
             .Select(model => new ListedModel(GeminiModels.Bare(model.Name), model.DisplayName))
             .ToList();
     }
+
+    /// <summary><c>/models/{model}</c>, the name escaped as one segment: a model name never steers the URL.</summary>
+    private static string ModelPath(string model) => "/models/" + PathSegment.Escape(model);
 
     private string? ApiKey => EnvExpander.ExpandOrNull(config.ApiKey ?? DefaultApiKey);
 

@@ -1,0 +1,91 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Switchboard.Anthropic;
+
+/// <summary>
+/// A <see cref="JsonException"/> from reading a request, told the way Anthropic's validator tells it: the path in its
+/// dotted form (<c>messages.0.content.1</c>) and what the value should have been (<c>Input should be a valid
+/// integer</c>), rather than .NET's <c>$.messages[0]</c> and type names.
+/// </summary>
+internal static partial class JsonFailure
+{
+    /// <summary>Where a nested read's own path travels (see <see cref="Nested"/>).</summary>
+    public const string InnerPathKey = "switchboard.json.innerPath";
+
+    /// <summary>
+    /// The serializer leaves a failure that already has a path alone, and a nested read's path starts again at
+    /// <c>$</c>. Thrown again without one, the failure gets the outer path, and the inner part is kept here.
+    /// </summary>
+    public static JsonException Nested(JsonException inner)
+    {
+        var failure = new JsonException(CoreMessage(inner), inner);
+        failure.Data[InnerPathKey] = FullPath(inner)[1..];
+        return failure;
+    }
+
+    /// <summary>The whole path, <c>$</c>-rooted: the serializer's, plus a nested read's.</summary>
+    public static string FullPath(JsonException ex) => (ex.Path ?? "$") + (ex.Data[InnerPathKey] as string ?? "");
+
+    /// <summary>The message without the <c>Path: … | LineNumber: …</c> tail the serializer appends.</summary>
+    public static string CoreMessage(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    /// <summary><c>$.messages[0].content[1]['odd key']</c> → <c>messages.0.content.1.odd key</c>; <c>$</c> → empty.</summary>
+    public static string Dotted(string path)
+    {
+        var dotted = new StringBuilder(path.Length);
+        for (var i = path.StartsWith('$') ? 1 : 0; i < path.Length; i++)
+        {
+            switch (path[i])
+            {
+                case '.':
+                case '[' when i + 1 < path.Length && path[i + 1] != '\'':
+                    if (dotted.Length > 0) dotted.Append('.');
+                    break;
+                case '[':
+                    var end = path.IndexOf("']", i, StringComparison.Ordinal);
+                    if (end < 0) end = path.Length;
+                    if (dotted.Length > 0) dotted.Append('.');
+                    dotted.Append(path, i + 2, Math.Max(0, end - i - 2));
+                    i = end + 1;
+                    break;
+                case ']':
+                    break;
+                default:
+                    dotted.Append(path[i]);
+                    break;
+            }
+        }
+        return dotted.ToString();
+    }
+
+    /// <summary>
+    /// What the value should have been, from the type the serializer could not make of it (<c>could not be
+    /// converted to System.Nullable`1[System.Int32]</c>); null when the failure is not about a value's type.
+    /// </summary>
+    public static string? Expected(JsonException ex)
+    {
+        var match = ConvertedTo().Match(CoreMessage(ex));
+        if (!match.Success) return null;
+        var type = match.Groups["type"].Value;
+        if (type.StartsWith("System.Nullable`1[", StringComparison.Ordinal)) type = type["System.Nullable`1[".Length..^1];
+        return type switch
+        {
+            "System.Int32" or "System.Int64" => "a valid integer",
+            "System.Double" or "System.Single" or "System.Decimal" => "a valid number",
+            "System.Boolean" => "a valid boolean",
+            "System.String" => "a valid string",
+            _ when type.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal) => "a valid list",
+            _ => "a valid dictionary",
+        };
+    }
+
+    [GeneratedRegex(@"could not be converted to (?<type>\S+?)\.?$")]
+    private static partial Regex ConvertedTo();
+}

@@ -45,4 +45,18 @@ public sealed class RouteCommandTests : IDisposable
         result.ExitCode.ShouldBe(2);
         result.Stdout.ShouldContain("bad.json is not a Messages request");
     }
+
+    [Fact]
+    public async Task Explain_RequestTheRouterRefuses_SaysWhyAndFails()
+    {
+        _home.WriteConfig("""{ "providers": { "anthropic": { "type": "anthropic" } } }""");
+        var file = Path.Combine(_home.Folder, "refused.json");
+        await File.WriteAllTextAsync(file, """{"model":"openrouter,gpt-5","max_tokens":5,"messages":[{"role":"user","content":"x"}]}""", TestContext.Current.CancellationToken);
+
+        var result = await new CliRunner(_home).RunAsync("route", "--explain", file);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Stdout.ShouldContain("would be refused (400): Unknown provider 'openrouter'");
+        result.Stderr.ShouldNotContain("Exception");
+    }
 }

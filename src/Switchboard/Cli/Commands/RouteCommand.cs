@@ -56,7 +56,17 @@ internal static class RouteCommand
 
         var model = request.Model ?? "(none)";
         var tokens = TokenCounter.Count(request);
-        var decision = Router.Decide(request, headers, config);
+        RouteDecision decision;
+        try
+        {
+            decision = Router.Decide(request, headers, config);
+        }
+        catch (AnthropicErrorException ex)
+        {
+            // What the router would answer the client with: a request it cannot route is refused, with the reason.
+            console.MarkupLineInterpolated($"[red]switchboard: this request would be refused ({ex.Error.Status}): {ex.Error.Message}[/]");
+            return 2;
+        }
         var table = new Table().HideHeaders().AddColumns("", "");
         table.AddRow("requested model", Markup.Escape(model));
         table.AddRow("request class", Markup.Escape(DutyDetector.HeaderValue(headers, DutyDetector.RequestClassHeader) ?? "(no hint header)"));

@@ -44,8 +44,7 @@ internal sealed class UpstreamRelay(ILogger logger)
                 $"answered {status} with {mediaType ?? "no content type"} instead of JSON: {new UpstreamErrorBody(Text(body), mediaType).Summary}");
         if (!IsCompleteJson(body, out var problem))
             throw UpstreamFault.Broken(reply.Provider, $"sent a JSON reply that is cut short or torn ({problem})");
-        if (clientStreams && JsonSerializer.Deserialize(body, AnthropicJson.Default.MessageResponse) is { Type: "message" } message)
-            return MessageEvents.From(message);
+        if (clientStreams && AsMessage(body) is { } message) return MessageEvents.From(message);
 
         WriteHead(context, reply);
         context.Response.ContentLength = body.Length;
@@ -90,6 +89,19 @@ internal sealed class UpstreamRelay(ILogger logger)
         using var whole = new MemoryStream(reply.Response.Content.Headers.ContentLength is > 0 and <= UpstreamBody.MaxWholeBytes and var length ? (int)length : 4096);
         await UsageCapture.Watch(context, reply.Body, eventStream: false).CopyToAsync(whole, context.RequestAborted);
         return whole.ToArray();
+    }
+
+    /// <summary>The body as a Messages reply, or null when it is JSON of another shape (relayed as it is).</summary>
+    private static MessageResponse? AsMessage(byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, AnthropicJson.Default.MessageResponse) is { Type: "message" } message ? message : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary><c>{"type":"error","error":{"type":"…","message":"…"}}</c>: Anthropic's own, relayed as it is.</summary>

@@ -106,8 +106,11 @@ public sealed class LedgerRecordingTests : UpstreamBehindSwitchboard
         using var real = await Switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(stream: false)), Cancel);
 
         // Only the real request is there once the writer has caught up with it
+        // (the writer counts a batch just after committing it, so the count may trail the record by a moment)
         (await Switchboard.RecordsAsync(1)).ShouldHaveSingleItem().RequestedModel.ShouldBe("claude-sonnet-4-5");
-        Switchboard.Server.Usage.Writer!.Written.ShouldBe(1);
+        var writer = Switchboard.Server.Usage.Writer!;
+        await Eventually.WaitAsync(() => writer.Written >= 1, "the writer to count the record it committed");
+        writer.Written.ShouldBe(1);
     }
 
     private const string UsageCaptureHeader = "x-claude-code-session-id";

@@ -6,7 +6,8 @@ namespace Switchboard.Tests.Infrastructure;
 
 /// <summary>
 /// The real Switchboard server on a free loopback port, with its own home folder and config, and an HTTP client
-/// pointed at it. Log lines are captured so tests can check what was (and was not) logged.
+/// pointed at it. Log lines are captured so tests can check what was (and was not) logged; on the way out the log is
+/// checked for an unhandled exception, so no test anywhere in the suite passes while the server hit one.
 /// </summary>
 public sealed class RunningSwitchboard : IAsyncDisposable
 {
@@ -59,6 +60,8 @@ public sealed class RunningSwitchboard : IAsyncDisposable
         Client.Dispose();
         await _server.DisposeAsync();
         Home.Dispose();
+        if (!Logs.Unhandled.IsEmpty)
+            throw new CrashException("the server logged an unhandled exception:\n" + string.Join("\n", Logs.Unhandled));
     }
 }
 
@@ -66,17 +69,31 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
+    /// <summary>
+    /// Exceptions nobody handled: the server's own "unexpected failure" (event 5) and anything ASP.NET Core logs as an
+    /// error with an exception (an application exception that escaped to Kestrel, a connection that ended abnormally).
+    /// </summary>
+    public ConcurrentQueue<string> Unhandled { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
     public void Dispose() { }
 
     public string All => string.Join("\n", Lines);
 
-    private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => true;
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-            Func<TState, Exception?, string> formatter) =>
-            owner.Lines.Enqueue($"{logLevel}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.Message)}");
+            Func<TState, Exception?, string> formatter)
+        {
+            var line = $"{logLevel}: {formatter(state, exception)}{(exception is null ? "" : " " + exception.Message)}";
+            owner.Lines.Enqueue(line);
+            var unhandled = exception is not null && logLevel >= LogLevel.Error
+                && (eventId.Id == UnexpectedFailureEvent || category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+            if (unhandled) owner.Unhandled.Enqueue($"{category}: {line}\n{exception}");
+        }
     }
+
+    private const int UnexpectedFailureEvent = 5;
 }

@@ -37,7 +37,7 @@ public sealed class PresetAndImportTests : IDisposable
         preset.ShouldNotContain("hdr-secret");
         preset.ShouldContain("\"apiKey\": \"$OPEN_ROUTER_API_KEY\"");
         preset.ShouldContain("\"X-Api-Key\": \"$OPEN_ROUTER_X_API_KEY\"");
-        preset.ShouldContain("\"X-Title\": \"mine\"");
+        preset.ShouldContain("\"X-Title\": \"$OPEN_ROUTER_X_TITLE\"");
         preset.ShouldContain("\"apiKey\": \"$OLLAMA_API_KEY\"");
         export.Stdout.ShouldContain("$.providers.open-router.apiKey → $OPEN_ROUTER_API_KEY");
 

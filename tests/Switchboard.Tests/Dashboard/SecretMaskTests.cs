@@ -1,4 +1,5 @@
 using Shouldly;
+using Switchboard.Config;
 using Switchboard.Dashboard;
 
 namespace Switchboard.Tests.Dashboard;
@@ -56,5 +57,5 @@ public sealed class SecretMaskTests
     [InlineData("sk-live-$SUFFIX-with-a-long-literal-part", false)]
     [InlineData("plain-secret", false)]
     public void IsReference_OnlyForValuesThatAreReferences(string value, bool reference) =>
-        SecretMask.IsReference(value).ShouldBe(reference);
+        Secrets.IsReference(value).ShouldBe(reference);
 }

@@ -58,6 +58,28 @@ public sealed class PresetAndImportTests : IDisposable
     }
 
     [Fact]
+    public async Task PresetInstall_PrivateConfig_NewConfigAndItsBackupStayPrivate()
+    {
+        // Given a private config holding a literal key
+        if (OperatingSystem.IsWindows()) return;
+        _home.WriteConfig("""{ "providers": { "anthropic": { "type": "anthropic", "apiKey": "sk-ant-literal" } } }""");
+        var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        File.SetUnixFileMode(_home.Home.ConfigFile, owner);
+        var preset = Path.Combine(_home.Folder, "good.json");
+        await File.WriteAllTextAsync(preset, """{ "providers": { "ollama-local": { "type": "ollama" } }, "defaultProvider": "ollama-local" }""",
+            TestContext.Current.CancellationToken);
+
+        // When a preset replaces it
+        var install = await _cli.RunAsync("preset", "install", preset);
+
+        // Then the new config and the backup of the old one (with its key) are as private as the old one was
+        install.ExitCode.ShouldBe(0, install.ToString());
+        File.GetUnixFileMode(_home.Home.ConfigFile).ShouldBe(owner);
+        File.ReadAllText(_home.Home.ConfigFile + ".bak").ShouldContain("sk-ant-literal");
+        File.GetUnixFileMode(_home.Home.ConfigFile + ".bak").ShouldBe(owner);
+    }
+
+    [Fact]
     public async Task PresetInstall_InvalidPreset_IsRefusedAndTheConfigStays()
     {
         const string original = """{ "providers": { "anthropic": { "type": "anthropic" } } }""";

@@ -23,6 +23,9 @@ public sealed record HealthReport
     public required ConfigHealth Config { get; init; }
     public required List<ProviderSummary> Providers { get; init; }
 
+    /// <summary>What is wrong though the server answers, each saying what to do (an apiKey whose variable is empty).</summary>
+    public List<string>? Warnings { get; init; }
+
     /// <summary>Whether discovery mode's swap uses a <c>claude setup-token</c> token from the router's environment.</summary>
     public bool SetupTokenLogin { get; init; }
 }

@@ -34,9 +34,13 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
     {
         var snapshot = configStore.Current;
         var problems = configStore.Problems;
+        var key = ClientKey.Of(snapshot.Config);
+        List<string>? warnings = key.IsEmpty ? [key.EmptyProblem] : null;
+        // Public (status reads it without a key): nothing here is a secret, and URLs have their logins masked.
         var report = new HealthReport
         {
-            Status = problems.Count == 0 ? "ok" : "degraded",
+            Status = problems.Count == 0 && warnings is null ? "ok" : "degraded",
+            Warnings = warnings,
             Version = Version,
             UptimeSeconds = (long)Stopwatch.GetElapsedTime(_startedAt).TotalSeconds,
             Pid = Environment.ProcessId,
@@ -44,7 +48,7 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
             Config = new ConfigHealth(configStore.File, problems.Count == 0, snapshot.Version,
                 problems.Select(problem => problem.ToString()).ToList()),
             Providers = snapshot.Config.Providers
-                .Select(pair => new ProviderSummary(pair.Key, pair.Value.Type, pair.Value.BaseUrl))
+                .Select(pair => new ProviderSummary(pair.Key, pair.Value.Type, Secrets.MaskUrl(pair.Value.BaseUrl)))
                 .ToList(),
             SetupTokenLogin = setupTokenLogin,
         };
@@ -61,18 +65,7 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
     {
         var snapshot = configStore.Current;
         var config = snapshot.Config;
-        var clientKey = EnvExpander.ExpandOrNull(config.ApiKey);
-        try
-        {
-            ClientAuth.Demand(context.Request.Headers, clientKey);
-        }
-        catch (AnthropicErrorException ex)
-        {
-            await ErrorReplies.WriteAsync(context, ex.Error);
-            return;
-        }
-
-        var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, clientKey);
+        var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, ClientKey.Of(config).Value);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         budget.CancelAfter(ListingBudget);
         var listed = await Task.WhenAll(config.Providers.Select(async pair =>

@@ -35,7 +35,7 @@ internal static class StartCommand
         console.MarkupLineInterpolated($"  config: {health.Config.File}");
         console.MarkupLineInterpolated($"  log:    {home.LogFile}");
         foreach (var provider in health.Providers)
-            console.MarkupLineInterpolated($"  provider [bold]{provider.Name}[/] ({provider.Type}) -> {provider.BaseUrl ?? "default URL"}");
+            console.MarkupLineInterpolated($"  provider [bold]{provider.Name}[/] ({provider.Type}) -> {Secrets.MaskUrl(provider.BaseUrl) ?? "default URL"}");
         console.MarkupLineInterpolated($"  use it: ANTHROPIC_BASE_URL={health.Url} claude   (or: switchboard code)");
     }
 }

@@ -24,6 +24,7 @@ internal static class StatusCommand
             var health = running.Health;
             console.MarkupLineInterpolated($"[green]running[/]  pid {running.Pid}  {health.Url}  version {health.Version}  up {TimeSpan.FromSeconds(health.UptimeSeconds)}");
             ShowConfig(console, health.Config.File, health.Config.Problems);
+            foreach (var warning in health.Warnings ?? []) console.MarkupLineInterpolated($"[yellow]warning[/]  {warning}");
             ShowProviders(console, health.Providers.Select(p => (p.Name, p.Type, p.BaseUrl)));
             ClaudeCodeSettingsTable.Write(console, ClaudeEnvironment.Configured(home), Environment.GetEnvironmentVariable);
             return 0;
@@ -53,7 +54,7 @@ internal static class StatusCommand
     private static void ShowProviders(IAnsiConsole console, IEnumerable<(string Name, string Type, string? BaseUrl)> providers)
     {
         var table = new Table().AddColumns("provider", "type", "baseUrl");
-        foreach (var (name, type, baseUrl) in providers) table.AddRow(Markup.Escape(name), Markup.Escape(type), Markup.Escape(baseUrl ?? "(default)"));
+        foreach (var (name, type, baseUrl) in providers) table.AddRow(Markup.Escape(name), Markup.Escape(type), Markup.Escape(Secrets.MaskUrl(baseUrl) ?? "(default)"));
         console.Write(table);
     }
 }

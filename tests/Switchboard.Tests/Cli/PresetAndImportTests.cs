@@ -94,6 +94,35 @@ public sealed class PresetAndImportTests : IDisposable
         File.ReadAllText(_home.Home.ConfigFile).ShouldBe(original);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ImportCcr_LiteralKeyAndProxyPassword_AreMaskedInWhatItPrints(bool dryRun)
+    {
+        // Given a CCR config with its client key and a proxy login written out
+        _home.WriteConfig("""{ "providers": { "anthropic": { "type": "anthropic" } } }""");
+        var ccr = Path.Combine(_home.Folder, "ccr.json");
+        await File.WriteAllTextAsync(ccr, """
+            {
+              "APIKEY": "ccr-client-key-literal-0001",
+              "PROXY_URL": "http://me:proxy-pass-literal@127.0.0.1:7890",
+              "Providers": [{ "name": "or", "api_base_url": "https://openrouter.ai/api/v1/chat/completions", "api_key": "sk-or-literal-0002", "models": ["m"] }],
+              "Router": { "default": "or,m" }
+            }
+            """, TestContext.Current.CancellationToken);
+
+        // When it is imported (or shown with --dry-run)
+        var result = await _cli.RunAsync(dryRun ? ["import", "ccr", ccr, "--dry-run"] : ["import", "ccr", ccr]);
+
+        // Then what it prints names the settings but shows none of the secrets
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Stdout.ShouldContain("apiKey");
+        result.Stdout.ShouldContain("http://me:********@127.0.0.1:7890");
+        result.Stdout.ShouldNotContain("ccr-client-key-literal");
+        result.Stdout.ShouldNotContain("proxy-pass-literal");
+        result.Stdout.ShouldNotContain("sk-or-literal");
+    }
+
     [Fact]
     public async Task ImportCcr_ConvertsProvidersRouterAndTransformers_AndSaysWhatWasLeft()
     {

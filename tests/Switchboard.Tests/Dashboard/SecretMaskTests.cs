@@ -51,6 +51,22 @@ public sealed class SecretMaskTests
         problems.ShouldHaveSingleItem().Path.ShouldBe("providers.or.transformers.[0]");
     }
 
+    [Fact]
+    public void Unmask_UrlWithItsPasswordMasked_GetsThePasswordBack_AndAnEditedHostIsRefused()
+    {
+        const string config = """{ "proxyUrl": "http://me:pr0xy-pass@proxy.example:3128", "port": 11436 }""";
+        var masked = SecretMask.Mask(config);
+        masked.ShouldContain("\"http://me:********@proxy.example:3128\"");
+
+        var (kept, keptProblems) = SecretMask.Unmask(masked.Replace("11436", "11437", StringComparison.Ordinal), config);
+        keptProblems.ShouldBeEmpty();
+        kept.ShouldBe(config.Replace("11436", "11437", StringComparison.Ordinal));
+
+        var (moved, problems) = SecretMask.Unmask(masked.Replace("proxy.example", "elsewhere.example", StringComparison.Ordinal), config);
+        moved.ShouldBeNull();
+        problems.ShouldHaveSingleItem().Path.ShouldBe("proxyUrl");
+    }
+
     [Theory]
     [InlineData("$OPENAI_API_KEY", true)]
     [InlineData("Bearer ${TOKEN}", true)]

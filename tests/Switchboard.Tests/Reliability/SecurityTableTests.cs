@@ -145,6 +145,20 @@ public sealed class SecurityTableTests
             Request(Protected[0], "text/plain", ("Origin", "http://evil.example"), ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "no-cors")),
             HttpStatusCode.Forbidden, "permission_error");
 
+        await ReliabilityTally.CaseAsync(ReliabilityTally.Security, "health tells only the key's holder the config and providers", async () =>
+        {
+            var anyone = JsonNode.Parse(await server.Client.GetStringAsync("/health", Cancel))!;
+            anyone["status"]!.GetValue<string>().ShouldBe("ok");
+            anyone["providers"].ShouldBeNull();
+            anyone["config"]!["file"].ShouldBeNull();
+            anyone["config"]!["problems"].ShouldBeNull();
+            using var request = Request(Public[0], headers: ("x-api-key", ClientKey));
+            using var holder = await server.Client.SendAsync(request, Cancel);
+            var full = JsonNode.Parse(await holder.Content.ReadAsStringAsync(Cancel))!;
+            full["providers"]!.AsArray().Count.ShouldBe(6);
+            full["config"]!["file"]!.GetValue<string>().ShouldBe(server.Home.Home.ConfigFile);
+        });
+
         await ReliabilityTally.CaseAsync(ReliabilityTally.Security, "the key itself is served", async () =>
         {
             using var served = await server.Client.SendAsync(Request(Protected[0], "application/json; charset=utf-8", ("x-api-key", ClientKey)), Cancel);
@@ -222,6 +236,7 @@ public sealed class SecurityTableTests
         var places = new List<(string Name, Func<Task<string>> Read)>
         {
             ("/health", () => server.Client.GetStringAsync("/health", Cancel)),
+            ("/health with the key", () => ReadAsync(server, "/health", key)),
             ("/metrics", () => ReadAsync(server, "/metrics", key)),
             ("/v1/models", () => ReadAsync(server, "/v1/models?limit=1000", key)),
             ("dashboard config", () => ReadAsync(server, "/ui/api/config", key)),
@@ -239,7 +254,7 @@ public sealed class SecurityTableTests
                         : Task.CompletedTask);
         }
         // The masks leave URLs recognisable: the login's user and the host stay.
-        (await server.Client.GetStringAsync("/health", Cancel)).ShouldContain("http://spareuser:********@127.0.0.1:9/v1");
+        (await ReadAsync(server, "/health", key)).ShouldContain("http://spareuser:********@127.0.0.1:9/v1");
         server.EnsureHealthy();
     }
 

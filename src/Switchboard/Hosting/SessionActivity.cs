@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Switchboard.Config;
 using Switchboard.Anthropic;
 
 namespace Switchboard.Hosting;

@@ -42,7 +42,7 @@ internal static class RequestGuard
         var host = request.Host.Host;
         if (!key.Required && host.Length > 0 && !IsLoopbackName(host))
             return Refused($"'{host}' is not this machine's loopback address, and Switchboard has no apiKey: call it as " +
-                           $"http://127.0.0.1:{config.Port}, or set apiKey in its config to be reached by other names.");
+                           $"http://127.0.0.1:{request.Host.Port ?? config.Port}, or set apiKey in its config to be reached by other names.");
         if (endpoint is null) return null;
 
         if (HasBody(request.Method) && !request.HasJsonContentType())

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Switchboard.Config;
+using Switchboard.Files;
 
 namespace Switchboard.Dashboard;
 

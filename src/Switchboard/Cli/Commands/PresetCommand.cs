@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Switchboard.Cli.Editing;
 using Switchboard.Config;
+using Switchboard.Files;
 
 namespace Switchboard.Cli.Commands;
 

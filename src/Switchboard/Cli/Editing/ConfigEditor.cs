@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Config;
+using Switchboard.Files;
 
 namespace Switchboard.Cli.Editing;
 

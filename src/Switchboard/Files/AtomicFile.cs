@@ -1,20 +1,19 @@
 using System.Text;
 
-namespace Switchboard.Config;
+namespace Switchboard.Files;
 
 /// <summary>
 /// The one way Switchboard replaces a file that may hold secrets (the config, its backup): the text goes to a temp
-/// file in the same folder, which is given the old file's permissions before it is moved over it, so a config the
-/// user made 0600 stays 0600 after any edit, from the CLI or the dashboard, and is never readable by others even for
-/// a moment. The owner is not copied: .NET has no portable way to read it, and a process that is not root could not
-/// give the file away anyway.
+/// file in the same folder, which is given the old file's permissions (and, when root writes it, its owner) before it
+/// is moved over it, so a config the user made 0600 stays 0600 and theirs after any edit, from the CLI or the
+/// dashboard, and is never readable by others even for a moment.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>
-    /// Writes <paramref name="text"/> as <paramref name="path"/>. The file keeps the permissions of
+    /// Writes <paramref name="text"/> as <paramref name="path"/>. The file keeps the permissions and owner of
     /// <paramref name="permissionsOf"/> (by default the file being replaced; new files get the usual ones).
     /// <paramref name="accept"/>, when given, sees the temp file first; if it says no, nothing is written.
     /// </summary>
@@ -33,6 +32,8 @@ public static class AtomicFile
             using (var writer = new StreamWriter(stream, Utf8))
                 writer.Write(text);
             if (mode is { } exact && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, exact);
+            // A refusal (root squashed on a network share) leaves root's file with the old mode: still private.
+            if (FileOwner.CanGiveAway && FileOwner.Of(permissionsOf ?? path) is { } owner) FileOwner.Set(temp, owner);
             if (accept is not null && !accept(temp)) return false;
             File.Move(temp, path, overwrite: true);
             return true;

@@ -38,6 +38,15 @@ public static class EnvExpander
 
     public static string? ExpandOrNull(string? value) => value is null ? null : Expand(value);
 
+    /// <summary>The variables <paramref name="value"/> refers to, in order (<c>"Bearer ${A}$B"</c>: A, B).</summary>
+    public static List<string> Names(string value)
+    {
+        var names = new List<string>();
+        for (var dollar = value.IndexOf('$'); dollar >= 0; dollar = value.IndexOf('$', dollar + 1))
+            if (ReadName(value, dollar + 1).Name is { } name) names.Add(name);
+        return names;
+    }
+
     private static (string? Name, int End) ReadName(string value, int start)
     {
         if (start < value.Length && value[start] == '{')

@@ -26,7 +26,7 @@ internal static class ProviderKeys
             if (isSet(config) && !types.Contains(config.Type))
                 yield return (key, $"applies to {string.Join(" and ", types)} providers only");
         if (config.BaseUrl is { } baseUrl && !IsHttpUrl(EnvExpander.Expand(baseUrl)))
-            yield return ("baseUrl", $"'{baseUrl}' is not an http:// or https:// URL");
+            yield return ("baseUrl", $"'{Secrets.MaskUrl(baseUrl)}' is not an http:// or https:// URL");
     }
 
     private static bool IsHttpUrl(string value) =>

@@ -48,7 +48,7 @@ public sealed class UpstreamClient : IDisposable
         catch (HttpRequestException ex)
         {
             throw new AnthropicErrorException(AnthropicError.Api(
-                $"Could not reach provider '{provider}' at {request.RequestUri?.GetLeftPart(UriPartial.Authority)}: " +
+                $"Could not reach provider '{provider}' at {Config.Secrets.MaskUrl(request.RequestUri?.GetLeftPart(UriPartial.Authority))}: " +
                 $"{Describe(ex)}. Is it running, and is its baseUrl right?", 502), ex);
         }
     }

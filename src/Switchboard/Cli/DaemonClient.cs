@@ -17,12 +17,18 @@ internal sealed class DaemonClient(SwitchboardHome home)
     public async Task<(int Pid, HealthReport Health)?> RunningHealthAsync(CancellationToken cancellationToken = default)
     {
         if (Running() is not { } daemon) return null;
-        return await HealthAsync(daemon.Url, cancellationToken) is { } health ? (daemon.Pid, health) : null;
+        return await HealthAsync(daemon.Url, ClientKeyOf(home), cancellationToken) is { } health ? (daemon.Pid, health) : null;
     }
 
-    public static async Task<HealthReport?> HealthAsync(string url, CancellationToken cancellationToken = default)
+    /// <summary>The router's client key, from the same config the router reads, if one is set.</summary>
+    public static string? ClientKeyOf(SwitchboardHome home) =>
+        EnvExpander.ExpandOrNull(ConfigLoader.TryLoad(home.ConfigFile, CliProviders.Registry).Config?.ApiKey);
+
+    /// <summary>The health report; with <paramref name="clientKey"/>, the whole of it (config file, problems, providers).</summary>
+    public static async Task<HealthReport?> HealthAsync(string url, string? clientKey, CancellationToken cancellationToken = default)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        if (!string.IsNullOrEmpty(clientKey)) http.DefaultRequestHeaders.TryAddWithoutValidation(ClaudeEnvironment.ClientAuthHeader, clientKey);
         try
         {
             return await http.GetFromJsonAsync($"{url}/health", HostJson.Default.HealthReport, cancellationToken);

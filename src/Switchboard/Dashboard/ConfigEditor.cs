@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Switchboard.Config;
+using Switchboard.Files;
 
 namespace Switchboard.Dashboard;
 
@@ -47,10 +48,7 @@ internal sealed class ConfigEditor(ConfigStore store)
         var (text, problems) = Check(edit.Text);
         if (text is null) return new SaveResult(SaveOutcome.Invalid, problems);
 
-        var temp = store.File + $".{Environment.ProcessId}.edit.tmp";
-        File.WriteAllText(temp, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, File.GetUnixFileMode(store.File));
-        File.Move(temp, store.File, overwrite: true);
+        AtomicFile.Write(store.File, text);
         var serving = store.Current;
         return new SaveResult(store.Problems.Count == 0 ? SaveOutcome.Saved : SaveOutcome.Invalid,
             store.Problems.Select(Problem.From).ToList(), serving.Version);

@@ -13,7 +13,8 @@ namespace Switchboard.Dashboard;
 /// <summary>
 /// <c>/ui</c>: the dashboard's pages (embedded, served as they are) and its API under <c>/ui/api</c>: usage
 /// summaries and recent requests from the ledger, a live feed of requests as they finish, and the config editor.
-/// <c>/metrics</c> sits beside it. Everything but the static pages goes through <see cref="DashboardGuard"/>.
+/// <c>/metrics</c> sits beside it. The pages are public; the API needs the client key like every other endpoint
+/// (<see cref="RequestGuard"/>, which also refuses other sites and bodies that are not JSON).
 /// </summary>
 internal sealed class DashboardEndpoints(ConfigStore config, LedgerServices usage, TimeProvider time, CancellationToken stopping)
 {
@@ -31,14 +32,14 @@ internal sealed class DashboardEndpoints(ConfigStore config, LedgerServices usag
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/ui/{file?}", PageAsync);
-        app.MapGet("/ui/api/summary", DashboardGuard.Guarded(config, SummaryAsync));
-        app.MapGet("/ui/api/requests", DashboardGuard.Guarded(config, RequestsAsync));
-        app.MapGet("/ui/api/live", DashboardGuard.Guarded(config, LiveAsync));
-        app.MapGet("/ui/api/config", DashboardGuard.Guarded(config, ConfigAsync));
-        app.MapPost("/ui/api/config/check", DashboardGuard.Guarded(config, CheckAsync));
-        app.MapPut("/ui/api/config", DashboardGuard.Guarded(config, SaveAsync));
-        app.MapGet("/metrics", DashboardGuard.Guarded(config, MetricsAsync));
+        app.MapGet("/ui/{file?}", PageAsync).WithMetadata(PublicEndpoint.Instance);
+        app.MapGet("/ui/api/summary", SummaryAsync);
+        app.MapGet("/ui/api/requests", RequestsAsync);
+        app.MapGet("/ui/api/live", LiveAsync);
+        app.MapGet("/ui/api/config", ConfigAsync);
+        app.MapPost("/ui/api/config/check", CheckAsync);
+        app.MapPut("/ui/api/config", SaveAsync);
+        app.MapGet("/metrics", MetricsAsync);
     }
 
     /// <summary>The embedded pages; the name comes from a fixed set, never from the file system.</summary>
@@ -138,14 +139,9 @@ internal sealed class DashboardEndpoints(ConfigStore config, LedgerServices usag
         await context.Response.WriteAsJsonAsync(result, DashboardJson.Default.SaveResult, cancellationToken: context.RequestAborted);
     }
 
-    /// <summary>An edit as JSON; a JSON content type is required, so a cross-site form can never post one.</summary>
+    /// <summary>An edit as JSON (RequestGuard has refused any other content type, so no cross-site form can post one).</summary>
     private static async Task<ConfigEdit?> ReadEditAsync(HttpContext context)
     {
-        if (!context.Request.HasJsonContentType())
-        {
-            await ErrorReplies.WriteAsync(context, new AnthropicError(415, ErrorTypes.InvalidRequest, "Send the edit as application/json."));
-            return null;
-        }
         try
         {
             var edit = await context.Request.ReadFromJsonAsync(DashboardJson.Default.ConfigEdit, context.RequestAborted);

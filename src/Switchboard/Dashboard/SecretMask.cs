@@ -1,18 +1,16 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using Switchboard.Config;
 
 namespace Switchboard.Dashboard;
 
 /// <summary>
-/// Hides the secrets of a config file's text, and puts them back into an edited copy. A secret is a string under a
-/// key that names one (<c>apiKey</c>, <c>token</c>, <c>authorization</c>, …) or any value in a <c>headers</c>
-/// object, unless it is a <c>$VAR</c> reference (which holds no secret, and so stays visible and editable). The
-/// text is changed only where a secret stands, so comments and layout survive the round trip.
+/// Hides the secrets of a config file's text, and puts them back into an edited copy. What a secret is, and how it
+/// is masked, is <see cref="Secrets"/>'s rule (a <c>$VAR</c> reference stays visible and editable). The text is
+/// changed only where a secret stands, so comments and layout survive the round trip.
 /// </summary>
-internal static partial class SecretMask
+internal static class SecretMask
 {
-    public const string Marker = "********";
 
     /// <summary>One string value of the document: where its token is and what it holds.</summary>
     private sealed record StringToken(string Path, int Start, int Length, string Value, bool Secret);
@@ -22,7 +20,7 @@ internal static partial class SecretMask
     {
         var bytes = Encoding.UTF8.GetBytes(text);
         return Replace(bytes, Tokens(bytes).Where(token => token.Secret)
-            .Select(token => (token, (ReadOnlyMemory<byte>)Quote(MaskOf(token.Value)))));
+            .Select(token => (token, (ReadOnlyMemory<byte>)Quote(Secrets.Mask(token.Value)))));
     }
 
     /// <summary>
@@ -45,9 +43,9 @@ internal static partial class SecretMask
         var editedBytes = Encoding.UTF8.GetBytes(edited);
         var problems = new List<(string, string)>();
         var restore = new List<(StringToken, ReadOnlyMemory<byte>)>();
-        foreach (var token in Tokens(editedBytes).Where(token => token.Value.StartsWith(Marker, StringComparison.Ordinal)))
+        foreach (var token in Tokens(editedBytes).Where(token => token.Value.Contains(Secrets.Marker, StringComparison.Ordinal)))
         {
-            if (secrets.TryGetValue(token.Path, out var secret) && MaskOf(secret.Value) == token.Value)
+            if (secrets.TryGetValue(token.Path, out var secret) && Secrets.Mask(secret.Value) == token.Value)
                 restore.Add((token, originalBytes.AsMemory(secret.Start, secret.Length)));
             else
                 problems.Add((token.Path, "holds a masked secret that is not the one stored here; type the value " +
@@ -55,8 +53,6 @@ internal static partial class SecretMask
         }
         return problems.Count > 0 ? (null, problems) : (Replace(editedBytes, restore), problems);
     }
-
-    public static string MaskOf(string secret) => secret.Length >= 16 ? Marker + secret[^4..] : Marker;
 
     private static string Replace(byte[] bytes, IEnumerable<(StringToken Token, ReadOnlyMemory<byte> With)> replacements)
     {
@@ -106,7 +102,7 @@ internal static partial class SecretMask
                     var name = Segment(property, inArray);
                     var value = reader.GetString()!;
                     var parent = path.Count > 0 ? path[^1] : "";
-                    var secret = (SecretName().IsMatch(property ?? "") || parent == "headers") && !IsReference(value);
+                    var secret = Secrets.IsSecret(property, parent, value);
                     var start = (int)reader.TokenStartIndex;
                     tokens.Add(new StringToken(string.Join('.', path.Skip(1).Append(name)), start, reader.ValueSpan.Length + 2,
                         value, secret));
@@ -129,17 +125,4 @@ internal static partial class SecretMask
         inArray.Push(index + 1);
         return $"[{index}]";
     }
-
-    /// <summary>True when the value is made of <c>$VAR</c> references and at most a short fixed part ("Bearer ").</summary>
-    internal static bool IsReference(string value)
-    {
-        var rest = Reference().Replace(value, "");
-        return rest.Length < value.Length && rest.Trim().Length <= 8;
-    }
-
-    [GeneratedRegex(@"\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)")]
-    private static partial Regex Reference();
-
-    [GeneratedRegex("key|token|secret|password|authorization|credential|cookie", RegexOptions.IgnoreCase)]
-    private static partial Regex SecretName();
 }

@@ -8,21 +8,23 @@ namespace Switchboard.Hosting;
 /// <summary>
 /// The client key (<c>apiKey</c> in config). Accepted as <c>x-switchboard-key</c>, <c>x-api-key</c> or a Bearer
 /// token; whichever header carried it is never forwarded upstream, so Switchboard's key cannot leak to a provider.
+/// <see cref="RequestGuard"/> demands it on every endpoint that is not public.
 /// </summary>
 internal static class ClientAuth
 {
     public const string KeyHeader = "x-switchboard-key";
 
-    /// <summary>Throws the 401 every endpoint that touches a provider answers when the key is missing or wrong.</summary>
-    public static void Demand(IHeaderDictionary headers, string? key)
+    /// <summary>The 401 to answer when the key is missing or wrong, or null when the request carries it.</summary>
+    public static Anthropic.AnthropicError? Check(IHeaderDictionary headers, ClientKey key)
     {
-        if (!IsAuthorized(headers, key))
-            throw new Anthropic.AnthropicErrorException(Anthropic.AnthropicError.Authentication(
-                "Switchboard requires its API key (apiKey in config): send it as x-switchboard-key, x-api-key " +
-                "or Authorization: Bearer."));
+        if (key.IsEmpty) return Anthropic.AnthropicError.Authentication(key.EmptyProblem);
+        if (IsAuthorized(headers, key.Value)) return null;
+        return Anthropic.AnthropicError.Authentication(
+            "Switchboard requires its API key (apiKey in config): send it as x-switchboard-key, x-api-key " +
+            "or Authorization: Bearer.");
     }
 
-    public static bool IsAuthorized(IHeaderDictionary headers, string? key)
+    private static bool IsAuthorized(IHeaderDictionary headers, string? key)
     {
         if (string.IsNullOrEmpty(key)) return true;
         return Matches(headers[KeyHeader], key) || Matches(headers["x-api-key"], key) || Matches(BearerOf(headers), key);

@@ -21,12 +21,18 @@ public sealed record HealthReport
     public required int Pid { get; init; }
     public required string Url { get; init; }
     public required ConfigHealth Config { get; init; }
-    public required List<ProviderSummary> Providers { get; init; }
+
+    /// <summary>Null for a caller without the client key, when one is set (see <see cref="InfoEndpoints.HealthAsync"/>).</summary>
+    public List<ProviderSummary>? Providers { get; init; }
+
+    /// <summary>What is wrong though the server answers, each saying what to do (an apiKey whose variable is empty).</summary>
+    public List<string>? Warnings { get; init; }
 
     /// <summary>Whether discovery mode's swap uses a <c>claude setup-token</c> token from the router's environment.</summary>
     public bool SetupTokenLogin { get; init; }
 }
 
-public sealed record ConfigHealth(string File, bool Valid, long Version, List<string> Problems);
+/// <summary>The config's state; <see cref="File"/> and <see cref="Problems"/> are null for a caller without the key.</summary>
+public sealed record ConfigHealth(string? File, bool Valid, long Version, List<string>? Problems);
 
 public sealed record ProviderSummary(string Name, string Type, string? BaseUrl);

@@ -34,18 +34,24 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
     {
         var snapshot = configStore.Current;
         var problems = configStore.Problems;
+        var key = ClientKey.Of(snapshot.Config);
+        List<string>? warnings = key.IsEmpty ? [key.EmptyProblem] : null;
+        // Public, so a locked daemon can still say why: anyone may learn that it runs and how it is. Where the config
+        // file is, its problems and the providers (URLs with their logins masked) are for callers with the key.
+        var full = ClientAuth.Check(context.Request.Headers, key) is null;
         var report = new HealthReport
         {
-            Status = problems.Count == 0 ? "ok" : "degraded",
+            Status = problems.Count == 0 && warnings is null ? "ok" : "degraded",
+            Warnings = warnings,
             Version = Version,
             UptimeSeconds = (long)Stopwatch.GetElapsedTime(_startedAt).TotalSeconds,
             Pid = Environment.ProcessId,
             Url = url(),
-            Config = new ConfigHealth(configStore.File, problems.Count == 0, snapshot.Version,
-                problems.Select(problem => problem.ToString()).ToList()),
-            Providers = snapshot.Config.Providers
-                .Select(pair => new ProviderSummary(pair.Key, pair.Value.Type, pair.Value.BaseUrl))
-                .ToList(),
+            Config = new ConfigHealth(full ? configStore.File : null, problems.Count == 0, snapshot.Version,
+                full ? problems.Select(problem => problem.ToString()).ToList() : null),
+            Providers = full
+                ? snapshot.Config.Providers.Select(pair => new ProviderSummary(pair.Key, pair.Value.Type, Secrets.MaskUrl(pair.Value.BaseUrl))).ToList()
+                : null,
             SetupTokenLogin = setupTokenLogin,
         };
         return context.Response.WriteAsJsonAsync(report, HostJson.Default.HealthReport);
@@ -61,18 +67,7 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
     {
         var snapshot = configStore.Current;
         var config = snapshot.Config;
-        var clientKey = EnvExpander.ExpandOrNull(config.ApiKey);
-        try
-        {
-            ClientAuth.Demand(context.Request.Headers, clientKey);
-        }
-        catch (AnthropicErrorException ex)
-        {
-            await ErrorReplies.WriteAsync(context, ex.Error);
-            return;
-        }
-
-        var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, clientKey);
+        var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, ClientKey.Of(config).Value);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         budget.CancelAfter(ListingBudget);
         var listed = await Task.WhenAll(config.Providers.Select(async pair =>

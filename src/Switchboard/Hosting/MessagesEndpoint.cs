@@ -32,9 +32,6 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
         var target = "?";
         try
         {
-            var clientKey = EnvExpander.ExpandOrNull(snapshot.Config.ApiKey);
-            ClientAuth.Demand(context.Request.Headers, clientKey);
-
             RefuseEncodedBody(context.Request);
             var body = await ReadBodyAsync(context);
             var request = RequestParser.Parse(body.Span);
@@ -43,7 +40,7 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             model = request.Model!;
             var clientStreams = request.IsStreaming && !countTokens;
 
-            var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, clientKey);
+            var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, ClientKey.Of(snapshot.Config).Value);
             var decision = Router.Decide(request, clientHeaders, snapshot.Config, PinnedTarget(context));
             var usage = UsageCapture.Of(context);
             usage?.Routed(request, model, decision.Primary, clientStreams);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Switchboard.Config;
 using Switchboard.Anthropic;
 
 namespace Switchboard.Hosting;
@@ -11,7 +10,7 @@ namespace Switchboard.Hosting;
 /// (<c>GET /api/statusline?session=ID</c>). Claude Code puts its session id in <c>metadata.user_id</c>, a JSON string
 /// (<c>{"device_id":…,"session_id":…}</c>). Kept in memory for the most recent sessions only.
 /// </summary>
-internal sealed class SessionActivity(ConfigStore configStore)
+internal sealed class SessionActivity
 {
     private const int MaxSessions = 256;
     private readonly ConcurrentDictionary<string, SessionLine> _sessions = new(StringComparer.Ordinal);
@@ -29,10 +28,7 @@ internal sealed class SessionActivity(ConfigStore configStore)
 
     public Task HandleAsync(HttpContext context)
     {
-        // Which model a session is on is the user's business: behind the client key like everything else.
-        if (!ClientAuth.IsAuthorized(context.Request.Headers, EnvExpander.ExpandOrNull(configStore.Current.Config.ApiKey)))
-            return ErrorReplies.WriteAsync(context, Anthropic.AnthropicError.Authentication(
-                "Switchboard requires its API key (apiKey in config): send it as x-switchboard-key."));
+        // Which model a session is on is the user's business: behind the client key (RequestGuard) like everything else.
         var session = context.Request.Query["session"].ToString();
         if (!_sessions.TryGetValue(session, out var line))
         {

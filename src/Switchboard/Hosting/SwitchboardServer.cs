@@ -74,9 +74,11 @@ public sealed class SwitchboardServer : IAsyncDisposable
         configStore = new ConfigStore(options.Home.ConfigFile, registry,
             loggerFactory.CreateLogger("Switchboard.Config"), options.ApplyOverrides);
         var config = configStore.Current.Config;
-        if (!ConfigValidator.IsLoopback(config.Host) && string.IsNullOrEmpty(EnvExpander.ExpandOrNull(config.ApiKey)))
+        var clientKey = ClientKey.Of(config);
+        if (!ConfigValidator.IsLoopback(config.Host) && string.IsNullOrEmpty(clientKey.Value))
             throw new ConfigException([new ConfigError(options.Home.ConfigFile, "$.host",
-                $"refusing to bind '{config.Host}' without apiKey: anyone on the network could use your credentials")]);
+                $"refusing to bind '{config.Host}' without apiKey: anyone on the network could use your credentials" +
+                (clientKey.IsEmpty ? $" ({clientKey.EmptyProblem})" : ""))]);
 
         // ASP.NET's default appsettings.json source would watch the content root, by default the working folder, and
         // all below it (inotify, recursively): a daemon started in ~ would wake on every file written anywhere in the
@@ -110,7 +112,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
     {
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
         var sender = new TargetSender(new TargetHealth(_options.Time), _options.Time, logger);
-        var sessions = new SessionActivity(Config);
+        var sessions = new SessionActivity();
         var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), sender, logger, sessions);
         var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger, UsesSetupToken);
 
@@ -121,6 +123,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
             $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} is not served here. Switchboard " +
             "serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /health, GET /metrics, " +
             "GET /ui (the dashboard) and GET /.")));
+        RequestGuard.Use(_app, Config, logger);
 
         _app.MapPost("/v1/messages", UsageCapture.Recording(messages.HandleMessagesAsync, _usage.Recorder, _options.Time));
         _app.MapPost("/v1/messages/count_tokens", messages.HandleCountTokensAsync);
@@ -128,10 +131,11 @@ public sealed class SwitchboardServer : IAsyncDisposable
         _app.MapPost("/{target}/v1/messages", UsageCapture.Recording(messages.HandleMessagesAsync, _usage.Recorder, _options.Time));
         _app.MapPost("/{target}/v1/messages/count_tokens", messages.HandleCountTokensAsync);
         _app.MapGet("/v1/models", info.ModelsAsync);
-        _app.MapMethods("/api/hello", ["GET", "HEAD"], info.HelloAsync);
-        _app.MapGet("/health", info.HealthAsync);
+        // What says only that Switchboard is here, and how it is doing, answers without the key (status needs it).
+        _app.MapMethods("/api/hello", ["GET", "HEAD"], info.HelloAsync).WithMetadata(PublicEndpoint.Instance);
+        _app.MapGet("/health", info.HealthAsync).WithMetadata(PublicEndpoint.Instance);
         _app.MapGet("/api/statusline", sessions.HandleAsync);
-        _app.MapGet("/", info.RootAsync);
+        _app.MapGet("/", info.RootAsync).WithMetadata(PublicEndpoint.Instance);
         new DashboardEndpoints(Config, _usage, _options.Time, _app.Lifetime.ApplicationStopping).Map(_app);
     }
 

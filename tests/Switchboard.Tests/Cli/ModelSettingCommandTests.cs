@@ -65,6 +65,38 @@ public sealed class ModelSettingCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ModelSubagent_ConfigMadePrivate_StaysPrivateAfterTheEdit()
+    {
+        // Given a config only its owner may read
+        if (OperatingSystem.IsWindows()) return;
+        File.SetUnixFileMode(_home.Home.ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        // When the CLI edits it
+        var result = await _cli.RunAsync("model-subagent", "2");
+
+        // Then it is edited and still 0600
+        result.ExitCode.ShouldBe(0, result.ToString());
+        File.ReadAllText(_home.Home.ConfigFile).ShouldContain("\"subagentModel\"");
+        File.GetUnixFileMode(_home.Home.ConfigFile).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    [Fact]
+    public async Task ModelSubagent_RunByRootOnAUsersConfig_TheConfigStaysTheUsers()
+    {
+        // Given a config owned by another user, edited by root (sudo switchboard …): only root can give files away
+        if (!UnixOwner.CanTest) return;
+        await UnixOwner.SetAsync(_home.Home.ConfigFile, "4242:4343");
+
+        // When the CLI edits it
+        var result = await _cli.RunAsync("model-subagent", "2");
+
+        // Then the new file has the old owner
+        result.ExitCode.ShouldBe(0, result.ToString());
+        File.ReadAllText(_home.Home.ConfigFile).ShouldContain("\"subagentModel\"");
+        (await UnixOwner.OfAsync(_home.Home.ConfigFile)).ShouldBe("4242:4343");
+    }
+
+    [Fact]
     public async Task InternalClassifier_Number_WritesClaudeCodeInternalClassifierModel()
     {
         var result = await _cli.RunAsync("internal-classifier", "1");

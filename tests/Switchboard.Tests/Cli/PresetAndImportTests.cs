@@ -37,7 +37,7 @@ public sealed class PresetAndImportTests : IDisposable
         preset.ShouldNotContain("hdr-secret");
         preset.ShouldContain("\"apiKey\": \"$OPEN_ROUTER_API_KEY\"");
         preset.ShouldContain("\"X-Api-Key\": \"$OPEN_ROUTER_X_API_KEY\"");
-        preset.ShouldContain("\"X-Title\": \"mine\"");
+        preset.ShouldContain("\"X-Title\": \"$OPEN_ROUTER_X_TITLE\"");
         preset.ShouldContain("\"apiKey\": \"$OLLAMA_API_KEY\"");
         export.Stdout.ShouldContain("$.providers.open-router.apiKey → $OPEN_ROUTER_API_KEY");
 
@@ -58,6 +58,28 @@ public sealed class PresetAndImportTests : IDisposable
     }
 
     [Fact]
+    public async Task PresetInstall_PrivateConfig_NewConfigAndItsBackupStayPrivate()
+    {
+        // Given a private config holding a literal key
+        if (OperatingSystem.IsWindows()) return;
+        _home.WriteConfig("""{ "providers": { "anthropic": { "type": "anthropic", "apiKey": "sk-ant-literal" } } }""");
+        var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        File.SetUnixFileMode(_home.Home.ConfigFile, owner);
+        var preset = Path.Combine(_home.Folder, "good.json");
+        await File.WriteAllTextAsync(preset, """{ "providers": { "ollama-local": { "type": "ollama" } }, "defaultProvider": "ollama-local" }""",
+            TestContext.Current.CancellationToken);
+
+        // When a preset replaces it
+        var install = await _cli.RunAsync("preset", "install", preset);
+
+        // Then the new config and the backup of the old one (with its key) are as private as the old one was
+        install.ExitCode.ShouldBe(0, install.ToString());
+        File.GetUnixFileMode(_home.Home.ConfigFile).ShouldBe(owner);
+        File.ReadAllText(_home.Home.ConfigFile + ".bak").ShouldContain("sk-ant-literal");
+        File.GetUnixFileMode(_home.Home.ConfigFile + ".bak").ShouldBe(owner);
+    }
+
+    [Fact]
     public async Task PresetInstall_InvalidPreset_IsRefusedAndTheConfigStays()
     {
         const string original = """{ "providers": { "anthropic": { "type": "anthropic" } } }""";
@@ -70,6 +92,35 @@ public sealed class PresetAndImportTests : IDisposable
         install.ExitCode.ShouldBe(2, install.ToString());
         install.Stdout.ShouldContain("unknown provider type 'nonsense'");
         File.ReadAllText(_home.Home.ConfigFile).ShouldBe(original);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ImportCcr_LiteralKeyAndProxyPassword_AreMaskedInWhatItPrints(bool dryRun)
+    {
+        // Given a CCR config with its client key and a proxy login written out
+        _home.WriteConfig("""{ "providers": { "anthropic": { "type": "anthropic" } } }""");
+        var ccr = Path.Combine(_home.Folder, "ccr.json");
+        await File.WriteAllTextAsync(ccr, """
+            {
+              "APIKEY": "ccr-client-key-literal-0001",
+              "PROXY_URL": "http://me:proxy-pass-literal@127.0.0.1:7890",
+              "Providers": [{ "name": "or", "api_base_url": "https://openrouter.ai/api/v1/chat/completions", "api_key": "sk-or-literal-0002", "models": ["m"] }],
+              "Router": { "default": "or,m" }
+            }
+            """, TestContext.Current.CancellationToken);
+
+        // When it is imported (or shown with --dry-run)
+        var result = await _cli.RunAsync(dryRun ? ["import", "ccr", ccr, "--dry-run"] : ["import", "ccr", ccr]);
+
+        // Then what it prints names the settings but shows none of the secrets
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Stdout.ShouldContain("apiKey");
+        result.Stdout.ShouldContain("http://me:********@127.0.0.1:7890");
+        result.Stdout.ShouldNotContain("ccr-client-key-literal");
+        result.Stdout.ShouldNotContain("proxy-pass-literal");
+        result.Stdout.ShouldNotContain("sk-or-literal");
     }
 
     [Fact]

@@ -138,6 +138,31 @@ public sealed class DashboardApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Save_ConfigMadePrivate_StaysPrivate()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        File.SetUnixFileMode(_switchboard.Home.Home.ConfigFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        using var response = await EditAsync(text => text.Replace("\"defaultProvider\": \"anthropic\"", "\"defaultProvider\": \"cloud\""));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Cancel));
+        (await File.ReadAllTextAsync(_switchboard.Home.Home.ConfigFile, Cancel)).ShouldContain("\"defaultProvider\": \"cloud\"");
+        File.GetUnixFileMode(_switchboard.Home.Home.ConfigFile).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+
+    [Fact]
+    public async Task Save_ByARootDaemonOnAUsersConfig_TheConfigStaysTheUsers()
+    {
+        if (!UnixOwner.CanTest) return;
+        await UnixOwner.SetAsync(_switchboard.Home.Home.ConfigFile, "4242:4343");
+
+        using var response = await EditAsync(text => text.Replace("\"defaultProvider\": \"anthropic\"", "\"defaultProvider\": \"cloud\""));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Cancel));
+        (await UnixOwner.OfAsync(_switchboard.Home.Home.ConfigFile)).ShouldBe("4242:4343");
+    }
+
+    [Fact]
     public async Task Save_MaskedSecretMovedElsewhere_IsRefused()
     {
         using var response = await EditAsync(text => text.Replace("\"apiKey\": \"$OLLAMA_API_KEY\"", "\"apiKey\": \"********cdef\""));

@@ -1,4 +1,5 @@
 using Shouldly;
+using Switchboard.Config;
 using Switchboard.Dashboard;
 
 namespace Switchboard.Tests.Dashboard;
@@ -50,11 +51,27 @@ public sealed class SecretMaskTests
         problems.ShouldHaveSingleItem().Path.ShouldBe("providers.or.transformers.[0]");
     }
 
+    [Fact]
+    public void Unmask_UrlWithItsPasswordMasked_GetsThePasswordBack_AndAnEditedHostIsRefused()
+    {
+        const string config = """{ "proxyUrl": "http://me:pr0xy-pass@proxy.example:3128", "port": 11436 }""";
+        var masked = SecretMask.Mask(config);
+        masked.ShouldContain("\"http://me:********@proxy.example:3128\"");
+
+        var (kept, keptProblems) = SecretMask.Unmask(masked.Replace("11436", "11437", StringComparison.Ordinal), config);
+        keptProblems.ShouldBeEmpty();
+        kept.ShouldBe(config.Replace("11436", "11437", StringComparison.Ordinal));
+
+        var (moved, problems) = SecretMask.Unmask(masked.Replace("proxy.example", "elsewhere.example", StringComparison.Ordinal), config);
+        moved.ShouldBeNull();
+        problems.ShouldHaveSingleItem().Path.ShouldBe("proxyUrl");
+    }
+
     [Theory]
     [InlineData("$OPENAI_API_KEY", true)]
     [InlineData("Bearer ${TOKEN}", true)]
     [InlineData("sk-live-$SUFFIX-with-a-long-literal-part", false)]
     [InlineData("plain-secret", false)]
     public void IsReference_OnlyForValuesThatAreReferences(string value, bool reference) =>
-        SecretMask.IsReference(value).ShouldBe(reference);
+        Secrets.IsReference(value).ShouldBe(reference);
 }

@@ -60,7 +60,7 @@ internal static class ImportCommand
             if (value is JsonObject section)
                 foreach (var (inner, innerValue) in section) editor.Object(key)[inner] = innerValue!.DeepClone();
             else editor.Root[key] = value!.DeepClone();
-            console.MarkupLineInterpolated($"setting  [bold]{key}[/] = {value!.ToJsonString()}");
+            console.MarkupLineInterpolated($"setting  [bold]{key}[/] = {Shown(key, value!)}");
         }
         if (converted.NotCarried.Count > 0)
         {
@@ -70,7 +70,7 @@ internal static class ImportCommand
 
         if (dryRun)
         {
-            console.WriteLine(ConfigEditor.Serialize(editor.Root));
+            console.WriteLine(Dashboard.SecretMask.Mask(ConfigEditor.Serialize(editor.Root)));
             console.MarkupLine("[grey](--dry-run: nothing written)[/]");
             return 0;
         }
@@ -85,4 +85,10 @@ internal static class ImportCommand
         if (editor.HadComments) console.MarkupLine("[yellow]note: the comments in config.json were not kept.[/]");
         return 0;
     }
+
+    /// <summary>A setting as printed: a secret (CCR's <c>APIKEY</c>, a proxy URL's password) masked, as everywhere else.</summary>
+    private static string Shown(string key, JsonNode value) =>
+        value is JsonValue leaf && leaf.TryGetValue<string>(out var text) && Secrets.IsSecret(key, null, text)
+            ? JsonValue.Create(Secrets.Mask(text)).ToJsonString()
+            : value.ToJsonString();
 }

@@ -45,7 +45,7 @@ internal static class ListCommand
         {
             var catalog = (IModelCatalog)provider;
             var models = (await catalog.ListModelsAsync([], cancellationToken)).Select(model => model.Id).ToList();
-            console.MarkupLineInterpolated($"[bold]{name}[/] ({config.Providers[name].BaseUrl ?? "default URL"}): {models.Count} model(s)");
+            console.MarkupLineInterpolated($"[bold]{name}[/] ({Secrets.MaskUrl(config.Providers[name].BaseUrl) ?? "default URL"}): {models.Count} model(s)");
             if (models.Count == 0)
             {
                 console.MarkupLine("  [grey](none found: is it running, and is its baseUrl right?)[/]");

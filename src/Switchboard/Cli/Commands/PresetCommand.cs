@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Switchboard.Cli.Editing;
 using Switchboard.Config;
+using Switchboard.Files;
 
 namespace Switchboard.Cli.Commands;
 
@@ -87,7 +88,7 @@ internal static class PresetCommand
             foreach (var error in errors) console.WriteLine("  " + error.ToString().Replace(home.ConfigFile, file, StringComparison.Ordinal));
             return 2;
         }
-        File.WriteAllText(backup, previous);
+        AtomicFile.Write(backup, previous, permissionsOf: home.ConfigFile);
         console.MarkupLineInterpolated($"[green]installed[/] {file} as {home.ConfigFile} (the previous config is in {backup})");
         var unset = Variables(preset).Where(name => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))).Distinct().ToList();
         if (unset.Count > 0) console.MarkupLineInterpolated($"[yellow]set these before use:[/] {string.Join(", ", unset)}");

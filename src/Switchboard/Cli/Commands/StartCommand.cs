@@ -32,10 +32,10 @@ internal static class StartCommand
     public static void Describe(IAnsiConsole console, int pid, HealthReport health, SwitchboardHome home)
     {
         console.MarkupLineInterpolated($"[green]switchboard {health.Version}[/] router on [bold]{health.Url}[/] (pid {pid})");
-        console.MarkupLineInterpolated($"  config: {health.Config.File}");
+        console.MarkupLineInterpolated($"  config: {health.Config.File ?? home.ConfigFile}");
         console.MarkupLineInterpolated($"  log:    {home.LogFile}");
-        foreach (var provider in health.Providers)
-            console.MarkupLineInterpolated($"  provider [bold]{provider.Name}[/] ({provider.Type}) -> {provider.BaseUrl ?? "default URL"}");
+        foreach (var provider in health.Providers ?? [])
+            console.MarkupLineInterpolated($"  provider [bold]{provider.Name}[/] ({provider.Type}) -> {Secrets.MaskUrl(provider.BaseUrl) ?? "default URL"}");
         console.MarkupLineInterpolated($"  use it: ANTHROPIC_BASE_URL={health.Url} claude   (or: switchboard code)");
     }
 }

@@ -23,20 +23,36 @@ internal static class StatusCommand
         {
             var health = running.Health;
             console.MarkupLineInterpolated($"[green]running[/]  pid {running.Pid}  {health.Url}  version {health.Version}  up {TimeSpan.FromSeconds(health.UptimeSeconds)}");
-            ShowConfig(console, health.Config.File, health.Config.Problems);
-            ShowProviders(console, health.Providers.Select(p => (p.Name, p.Type, p.BaseUrl)));
+            foreach (var warning in health.Warnings ?? []) console.MarkupLineInterpolated($"[yellow]warning[/]  {warning}");
+            if (health.Providers is { } providers)
+            {
+                ShowConfig(console, health.Config.File ?? home.ConfigFile, health.Config.Problems ?? []);
+                ShowProviders(console, providers.Select(p => (p.Name, p.Type, p.BaseUrl)));
+            }
+            else
+            {
+                // The daemon did not take this shell's idea of the key: show the file as this shell reads it.
+                console.MarkupLine("[yellow]the daemon shows its config and providers only with its apiKey; from the file:[/]");
+                ShowFile(console, home);
+            }
             ClaudeCodeSettingsTable.Write(console, ClaudeEnvironment.Configured(home), Environment.GetEnvironmentVariable);
             return 0;
         }
 
         console.MarkupLine("[yellow]stopped[/]  (start it with: switchboard start)");
+        ClaudeCodeSettingsTable.Write(console, ShowFile(console, home), Environment.GetEnvironmentVariable);
+        return NotRunning;
+    }
+
+    /// <summary>The config file's state and providers as the CLI reads them; returns the config when it loads.</summary>
+    private static SwitchboardConfig? ShowFile(IAnsiConsole console, SwitchboardHome home)
+    {
         var (config, problems) = File.Exists(home.ConfigFile)
             ? ConfigLoader.TryLoad(home.ConfigFile, CliProviders.Registry)
             : (null, [new ConfigError(home.ConfigFile, "$", "no config file yet; `switchboard init` writes the defaults")]);
         ShowConfig(console, home.ConfigFile, problems.Select(p => p.ToString()).ToList());
         if (config is not null) ShowProviders(console, config.Providers.Select(p => (p.Key, p.Value.Type, p.Value.BaseUrl)));
-        ClaudeCodeSettingsTable.Write(console, config, Environment.GetEnvironmentVariable);
-        return NotRunning;
+        return config;
     }
 
     private static void ShowConfig(IAnsiConsole console, string file, IReadOnlyList<string> problems)
@@ -53,7 +69,7 @@ internal static class StatusCommand
     private static void ShowProviders(IAnsiConsole console, IEnumerable<(string Name, string Type, string? BaseUrl)> providers)
     {
         var table = new Table().AddColumns("provider", "type", "baseUrl");
-        foreach (var (name, type, baseUrl) in providers) table.AddRow(Markup.Escape(name), Markup.Escape(type), Markup.Escape(baseUrl ?? "(default)"));
+        foreach (var (name, type, baseUrl) in providers) table.AddRow(Markup.Escape(name), Markup.Escape(type), Markup.Escape(Secrets.MaskUrl(baseUrl) ?? "(default)"));
         console.Write(table);
     }
 }

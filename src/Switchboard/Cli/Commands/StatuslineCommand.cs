@@ -34,7 +34,7 @@ internal static class StatuslineCommand
         var parts = new List<string>();
         StatuslineReply? reply = null;
         if (url is null) parts.Add("switchboard: not running");
-        else if (session is not null) reply = await AskAsync(url, session, ClientKey(home), cancellationToken);
+        else if (session is not null) reply = await AskAsync(url, session, DaemonClient.ClientKeyOf(home), cancellationToken);
 
         if (reply?.Last is { } last)
         {
@@ -46,10 +46,6 @@ internal static class StatuslineCommand
         if (tokens is not null) parts.Add(tokens);
         return string.Join(" | ", parts);
     }
-
-    /// <summary>The router's client key, from the same config the router reads, if one is set.</summary>
-    private static string? ClientKey(SwitchboardHome home) =>
-        EnvExpander.ExpandOrNull(ConfigLoader.TryLoad(home.ConfigFile, CliProviders.Registry).Config?.ApiKey);
 
     private static async Task<StatuslineReply?> AskAsync(string url, string session, string? clientKey, CancellationToken cancellationToken)
     {

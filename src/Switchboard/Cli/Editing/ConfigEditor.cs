@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Config;
+using Switchboard.Files;
 
 namespace Switchboard.Cli.Editing;
 
@@ -91,24 +92,16 @@ internal sealed class ConfigEditor
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
-    /// <summary>Writes <paramref name="text"/> as the config after checking it loads; atomic (temp file, then move).</summary>
+    /// <summary>Writes <paramref name="text"/> as the config after checking it loads; atomic, keeping the file's permissions.</summary>
     public static IReadOnlyList<ConfigError> WriteChecked(SwitchboardHome home, string text)
     {
-        Directory.CreateDirectory(home.Folder);
-        var temp = Path.Combine(home.Folder, $".config.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+        IReadOnlyList<ConfigError> errors = [];
+        AtomicFile.Write(home.ConfigFile, text, accept: temp =>
         {
-            File.WriteAllText(temp, text);
-            var (_, errors) = ConfigLoader.TryLoad(temp, CliProviders.Registry);
-            if (errors.Count > 0)
-                return errors.Select(error => error with { File = home.ConfigFile }).ToList();
-            File.Move(temp, home.ConfigFile, overwrite: true);
-            return [];
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+            errors = ConfigLoader.TryLoad(temp, CliProviders.Registry).Errors.Select(error => error with { File = home.ConfigFile }).ToList();
+            return errors.Count == 0;
+        });
+        return errors;
     }
 
     private static bool HasComments(string text)

@@ -1,12 +1,14 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Switchboard.Config;
 
 namespace Switchboard.Cli.Editing;
 
 /// <summary>
-/// Replaces every secret written out in a config with a <c>$VAR</c> reference, so a preset can be shared: keys named
-/// like a credential (<c>apiKey</c>, <c>*token*</c>, <c>*secret*</c>, <c>*password*</c>) and credential headers
-/// (<c>authorization</c>, <c>*key*</c>, <c>*token*</c>). Values that already are references stay as they are.
+/// Replaces every secret written out in a config with a <c>$VAR</c> reference, so a preset can be shared. What a
+/// secret is comes from <see cref="Secrets"/> (the dashboard masks by the same rule); references stay as they are.
+/// Only the secret part changes: <c>Bearer sk-…</c> becomes <c>Bearer $VAR</c>, and a URL's password becomes
+/// <c>$VAR</c> inside the URL, so the host is still there to read.
 /// </summary>
 internal static class SecretScrubber
 {
@@ -14,38 +16,25 @@ internal static class SecretScrubber
     public static List<(string Variable, string Path)> Scrub(JsonObject root)
     {
         var replaced = new List<(string, string)>();
-        Walk(root, "$", [], inHeaders: false, replaced);
+        Walk(root, "$", [], parent: null, replaced);
         return replaced;
     }
 
-    private static void Walk(JsonObject node, string path, List<string> names, bool inHeaders, List<(string, string)> replaced)
+    private static void Walk(JsonObject node, string path, List<string> names, string? parent, List<(string, string)> replaced)
     {
         foreach (var (key, value) in node.ToList())
         {
             var childPath = $"{path}.{key}";
             if (value is JsonObject child)
             {
-                Walk(child, childPath, [.. names, key], inHeaders: key == "headers", replaced);
+                Walk(child, childPath, [.. names, key], parent: key, replaced);
                 continue;
             }
-            if (value is not JsonValue leaf || !leaf.TryGetValue<string>(out var text) || text.Length == 0 || text.StartsWith('$')) continue;
-            if (!(inHeaders ? IsSecretHeader(key) : IsSecretKey(key))) continue;
+            if (value is not JsonValue leaf || !leaf.TryGetValue<string>(out var text) || !Secrets.IsSecret(key, parent, text)) continue;
             var variable = VariableName([.. names.Where(name => name is not ("providers" or "headers")), key]);
-            node[key] = "$" + variable;
+            node[key] = Secrets.Replace(text, "$" + variable);
             replaced.Add((variable, childPath));
         }
-    }
-
-    private static bool IsSecretKey(string key)
-    {
-        var lower = key.ToLowerInvariant();
-        return lower is "apikey" or "api_key" or "key" || lower.Contains("token") || lower.Contains("secret") || lower.Contains("password");
-    }
-
-    private static bool IsSecretHeader(string header)
-    {
-        var lower = header.ToLowerInvariant();
-        return lower == "authorization" || lower.Contains("key") || lower.Contains("token") || lower.Contains("secret");
     }
 
     /// <summary><c>["openrouter", "apiKey"]</c> → <c>OPENROUTER_API_KEY</c>; the top-level key becomes <c>SWITCHBOARD_API_KEY</c>.</summary>

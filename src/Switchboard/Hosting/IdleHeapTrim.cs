@@ -89,6 +89,11 @@ internal sealed class IdleHeapTrim(TimeProvider time, ILogger logger, Func<long>
         var before = GC.GetGCMemoryInfo().TotalCommittedBytes;
         var started = Stopwatch.GetTimestamp();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // ArrayPool.Shared trims itself in a gen-2 callback, run on the finalizer thread after the collection: let it
+        // run, then collect what it let go (or it would wait, unreachable but committed, for a collection that an idle
+        // daemon never has).
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         // A trim after a burst schedules the follow-up; the follow-up schedules nothing.
         _trimmedAt = allocated - _allocatedAtTrim >= MinAllocated ? time.GetTimestamp() : null;
         _activityAtTrim = Volatile.Read(ref _lastActivity);

@@ -12,7 +12,7 @@ internal sealed class SoakLoad(HttpClient http, SoakUpstream upstream, int pid, 
     public async Task<string> StreamsAsync(int count, int concurrency)
     {
         var failed = 0;
-        await ManyAsync(count, concurrency, async _ =>
+        await Concurrently.RunAsync(count, concurrency, async _ =>
         {
             using var response = await http.PostAsync("/v1/messages", Request(model, stream: true));
             var sse = await response.Content.ReadAsStringAsync();
@@ -52,7 +52,7 @@ internal sealed class SoakLoad(HttpClient http, SoakUpstream upstream, int pid, 
     public async Task<string> DisconnectsAsync(int count)
     {
         var before = LoopbackConnections.OpenBy(pid, upstream.Port);
-        await ManyAsync(count, 64, async _ =>
+        await Concurrently.RunAsync(count, 64, async _ =>
         {
             using var response = await http.SendAsync(Post(Request("oa:stall", stream: true)), HttpCompletionOption.ResponseHeadersRead);
             await using var body = await response.Content.ReadAsStreamAsync();
@@ -94,15 +94,5 @@ internal sealed class SoakLoad(HttpClient http, SoakUpstream upstream, int pid, 
             text.Append(Encoding.UTF8.GetString(buffer, 0, read));
         }
         return text.ToString();
-    }
-
-    private static Task ManyAsync(int count, int concurrency, Func<int, Task> one)
-    {
-        var next = -1;
-        return Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count) await one(i);
-        }));
     }
 }

@@ -81,17 +81,6 @@ public sealed class LoadRig : IAsyncDisposable
         return text.ToString();
     }
 
-    /// <summary>Runs <paramref name="count"/> calls of <paramref name="one"/>, at most <paramref name="concurrency"/> at a time.</summary>
-    public static Task RunManyAsync(int count, int concurrency, Func<int, Task> one)
-    {
-        var next = -1;
-        return Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count) await one(i);
-        }));
-    }
-
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -25,7 +25,7 @@ public sealed class LoadTests(ITestOutputHelper output)
     public Task TenThousandStreams_AtConcurrency64_AllArriveWholeAndWellFormed() => RunAsync("10,000 streams at c=64", async rig =>
     {
         var completed = 0;
-        await LoadRig.RunManyAsync(10_000, 64, async i =>
+        await Concurrently.RunAsync(10_000, 64, async i =>
         {
             await rig.StreamCompleteAsync("s" + i, Cancel);
             Interlocked.Increment(ref completed);
@@ -62,7 +62,7 @@ public sealed class LoadTests(ITestOutputHelper output)
         for (var i = 0; i < 200; i++) await rig.StreamCompleteAsync("warm" + i, Cancel);
         var idle = await SettledRssAsync(rig.Server);
 
-        await LoadRig.RunManyAsync(2_000, 64, i => rig.StreamCompleteAsync("b" + i, Cancel));
+        await Concurrently.RunAsync(2_000, 64, i => rig.StreamCompleteAsync("b" + i, Cancel));
         await HoldOpenStreamsAsync(rig, 500, "burst");
         await DisconnectMidStreamAsync(rig, 200);
         await SendLargeBodyAsync(rig);
@@ -109,7 +109,7 @@ public sealed class LoadTests(ITestOutputHelper output)
     }
 
     /// <summary><paramref name="count"/> clients (64 at a time) that read the first event of a stream and go away.</summary>
-    private static Task DisconnectMidStreamAsync(LoadRig rig, int count) => LoadRig.RunManyAsync(count, 64, async i =>
+    private static Task DisconnectMidStreamAsync(LoadRig rig, int count) => Concurrently.RunAsync(count, 64, async i =>
     {
         using var request = LoadRig.Request("stall-mid-body", "gone" + i);
         using var response = await rig.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Cancel);

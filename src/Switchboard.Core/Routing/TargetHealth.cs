@@ -4,21 +4,31 @@ namespace Switchboard.Routing;
 
 /// <summary>
 /// Which targets keep failing. After <c>failuresBeforeCooldown</c> failures in a row a target cools down: it is
-/// skipped while other targets remain, until the cool-down ends or it succeeds again.
+/// skipped while other targets remain, until the cool-down ends or it succeeds again. A target is any provider and
+/// model a request names, so the failing ones are kept for at most <see cref="MaxTargets"/>: past that, the quarter
+/// whose cool-down ends first is forgotten (a forgotten target is tried again, which is what its cool-down ending does).
 /// </summary>
 public sealed class TargetHealth(TimeProvider time)
 {
+    public const int MaxTargets = 1024;
+
     private readonly ConcurrentDictionary<ModelTarget, (int Failures, DateTimeOffset Until)> _state = new();
+
+    public int Count => _state.Count;
 
     public bool IsCoolingDown(ModelTarget target) =>
         _state.TryGetValue(target, out var state) && state.Until > time.GetUtcNow();
 
     public void Succeeded(ModelTarget target) => _state.TryRemove(target, out _);
 
-    public void Failed(ModelTarget target, int failuresBeforeCooldown, TimeSpan cooldown) =>
+    public void Failed(ModelTarget target, int failuresBeforeCooldown, TimeSpan cooldown)
+    {
+        if (_state.Count >= MaxTargets && !_state.ContainsKey(target))
+            foreach (var soonest in _state.OrderBy(pair => pair.Value.Until).Take(MaxTargets / 4).ToList()) _state.TryRemove(soonest.Key, out _);
         _state.AddOrUpdate(target,
             _ => (1, failuresBeforeCooldown <= 1 ? time.GetUtcNow() + cooldown : DateTimeOffset.MinValue),
             (_, state) => state.Failures + 1 >= failuresBeforeCooldown
                 ? (state.Failures + 1, time.GetUtcNow() + cooldown)
                 : (state.Failures + 1, state.Until));
+    }
 }

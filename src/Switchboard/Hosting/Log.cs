@@ -33,4 +33,7 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Warning, "Provider {Provider} answered {Status} with {MediaType}, not Anthropic's error shape; the client gets it in Anthropic's envelope")]
     public static partial void UpstreamErrorWrapped(ILogger logger, string provider, int status, string mediaType);
+
+    [LoggerMessage(40, LogLevel.Information, "Idle after a burst: heap trimmed from {BeforeMegabytes} MB to {AfterMegabytes} MB committed ({HeapMegabytes} MB in use), {ResidentMegabytes} MB resident ({Milliseconds} ms)")]
+    public static partial void HeapTrimmed(ILogger logger, long beforeMegabytes, long afterMegabytes, long heapMegabytes, long residentMegabytes, long milliseconds);
 }

@@ -114,20 +114,13 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
         var length = context.Request.ContentLength;
         try
         {
-            using var buffer = new MemoryStream(length is > 0 and <= MaxBodyBytes ? (int)length.Value : 16 * 1024);
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
-            {
-                // Past the limit, keep reading (and discarding) so the client is still there to get the 413.
-                if (buffer.Length + read <= MaxBodyBytes) buffer.Write(chunk, 0, read);
-                else buffer.SetLength(MaxBodyBytes + 1);
-            }
-            if (buffer.Length > MaxBodyBytes) throw TooLarge(length);
-            if (buffer.Length == 0)
+            // Past the limit the rest is still read (and dropped), so the client is still there to get the 413.
+            var body = await PooledBodyReader.ReadAsync(context.Request.Body, length, MaxBodyBytes, context.RequestAborted)
+                       ?? throw TooLarge(length);
+            if (body.Length == 0)
                 throw new AnthropicErrorException(AnthropicError.InvalidRequest(
                     "The request body is empty; send a JSON Messages API request."));
-            return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            return body;
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

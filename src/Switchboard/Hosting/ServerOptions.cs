@@ -19,6 +19,9 @@ public sealed record ServerOptions
     /// <summary>Config changes for this run only (<c>--default-model</c> and friends).</summary>
     public RunOverrides Overrides { get; init; } = RunOverrides.None;
 
+    /// <summary>Give memory back once a burst is over (<see cref="IdleHeapTrim"/>); the daemon does, in-process tests do not.</summary>
+    public bool TrimHeapWhenIdle { get; init; }
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

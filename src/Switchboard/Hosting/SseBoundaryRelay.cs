@@ -87,8 +87,9 @@ internal sealed class SseBoundaryRelay(PipeWriter client, string provider)
         // One event larger than the largest request Anthropic accepts cannot be part of a conversation; refuse to hold it.
         if (_pendingLength + bytes.Length > UpstreamBody.MaxLineBytes)
             throw UpstreamFault.Broken(provider, $"sent an event of more than {UpstreamBody.MaxLineBytes / 1024 / 1024} MB");
+        // Doubling, but never past the bound itself: a 20 MB event must not end in a 64 MB array.
         if (_pendingLength + bytes.Length > _pending.Length)
-            Array.Resize(ref _pending, Math.Max(_pendingLength + bytes.Length, Math.Max(256, _pending.Length * 2)));
+            Array.Resize(ref _pending, Math.Max(_pendingLength + bytes.Length, Math.Min(UpstreamBody.MaxLineBytes, Math.Max(256, _pending.Length * 2))));
         bytes.CopyTo(_pending.AsSpan(_pendingLength));
         _pendingLength += bytes.Length;
     }

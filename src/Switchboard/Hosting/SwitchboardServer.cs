@@ -125,11 +125,15 @@ public sealed class SwitchboardServer : IAsyncDisposable
             "GET /ui (the dashboard) and GET /.")));
         RequestGuard.Use(_app, Config, logger);
 
-        _app.MapPost("/v1/messages", UsageCapture.Recording(messages.HandleMessagesAsync, _usage.Recorder, _options.Time));
-        _app.MapPost("/v1/messages/count_tokens", messages.HandleCountTokensAsync);
+        var trim = new IdleHeapTrim(_options.Time, logger);
+        if (_options.TrimHeapWhenIdle) _ = trim.RunAsync(_app.Lifetime.ApplicationStopping);
+        var handleMessages = trim.Around(UsageCapture.Recording(messages.HandleMessagesAsync, _usage.Recorder, _options.Time));
+        var handleCountTokens = trim.Around(messages.HandleCountTokensAsync);
+        _app.MapPost("/v1/messages", handleMessages);
+        _app.MapPost("/v1/messages/count_tokens", handleCountTokens);
         // A URL that forces its target whatever the body says (seed 003): /ollama-local:qwen3:8b/v1/messages.
-        _app.MapPost("/{target}/v1/messages", UsageCapture.Recording(messages.HandleMessagesAsync, _usage.Recorder, _options.Time));
-        _app.MapPost("/{target}/v1/messages/count_tokens", messages.HandleCountTokensAsync);
+        _app.MapPost("/{target}/v1/messages", handleMessages);
+        _app.MapPost("/{target}/v1/messages/count_tokens", handleCountTokens);
         _app.MapGet("/v1/models", info.ModelsAsync);
         // What says only that Switchboard is here, and how it is doing, answers without the key (status needs it).
         _app.MapMethods("/api/hello", ["GET", "HEAD"], info.HelloAsync).WithMetadata(PublicEndpoint.Instance);

@@ -86,9 +86,10 @@ internal sealed class UpstreamRelay(ILogger logger)
 
     private static async Task<byte[]> ReadWholeAsync(HttpContext context, UpstreamHttpReply reply)
     {
-        using var whole = new MemoryStream(reply.Response.Content.Headers.ContentLength is > 0 and <= UpstreamBody.MaxWholeBytes and var length ? (int)length : 4096);
-        await UsageCapture.Watch(context, reply.Body, eventStream: false).CopyToAsync(whole, context.RequestAborted);
-        return whole.ToArray();
+        // The body guards its own size (UpstreamBody.MaxWholeBytes fails it first); the limit here only restates it.
+        return await PooledBodyReader.ReadAsync(UsageCapture.Watch(context, reply.Body, eventStream: false),
+                   reply.Response.Content.Headers.ContentLength, UpstreamBody.MaxWholeBytes, context.RequestAborted)
+               ?? throw UpstreamFault.Broken(reply.Provider, $"sent a reply of more than {UpstreamBody.MaxWholeBytes / 1024 / 1024} MB");
     }
 
     /// <summary>The body as a Messages reply, or null when it is JSON of another shape (relayed as it is).</summary>

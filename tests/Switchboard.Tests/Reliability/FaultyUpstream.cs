@@ -8,7 +8,7 @@ namespace Switchboard.Tests.Reliability;
 
 /// <summary>
 /// An upstream that fails the way networks and servers do, on a raw loopback socket so that every failure is real:
-/// refused, reset (RST) before or after the headers, silence, bytes that are not HTTP, a body cut short, a line with
+/// refused, reset (RST) before or after the headers, silence, a stream held mid-way until released, bytes that are not HTTP, a body cut short, a line with
 /// no end, error statuses with JSON or HTML, a stream whose connection is never closed. Each request names its fault
 /// in its model (<c>fault-NAME--CASE</c>, in the body or the URL); what a good reply looks like comes from the
 /// <see cref="FaultWire"/> of the provider it plays.
@@ -175,6 +175,14 @@ public sealed partial class FaultyUpstream : IAsyncDisposable
                 await connection.WaitForPeerCloseAsync();
                 Closed(caseId).TrySetResult();
                 return false;
+            case "held":
+                // A slow stream: its first events, then nothing until the test releases the case, then the rest.
+                await connection.WriteAsync(head);
+                foreach (var piece in pieces.Take(_wire.PrefixLength)) await connection.WriteAsync(Chunk(piece));
+                await Gate(caseId).Task.WaitAsync(_stopping.Token);
+                foreach (var piece in pieces.Skip(_wire.PrefixLength)) await connection.WriteAsync(Chunk(piece));
+                await connection.WriteAsync("0\r\n\r\n"u8.ToArray());
+                return true;
             case "json-for-stream":
                 var message = _wire.Whole();
                 await connection.WriteAsync(JsonHead(message.Length));

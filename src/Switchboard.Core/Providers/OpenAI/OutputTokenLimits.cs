@@ -8,11 +8,16 @@ namespace Switchboard.Providers.OpenAI;
 /// Claude Code asks for 32000 to 128000 output tokens; many models allow far fewer and the server answers 400. The
 /// refusal names the limit, so the request is sent again once within it. A model's own output limit is remembered
 /// (until the config reloads) so later requests fit at once; room left by this prompt in the context is not, as it
-/// changes with every turn. A <c>maxtoken</c> transformer avoids the first 400.
+/// changes with every turn. A <c>maxtoken</c> transformer avoids the first 400. At most <see cref="MaxModels"/> are
+/// remembered (model names come from requests): past that the memory starts again, which costs one more 400 a model.
 /// </summary>
 internal sealed partial class OutputTokenLimits
 {
+    public const int MaxModels = 256;
+
     private readonly ConcurrentDictionary<string, int> _learned = new(StringComparer.Ordinal);
+
+    public int Count => _learned.Count;
 
     /// <summary>Caps the body's output tokens at what <paramref name="model"/> is known to allow.</summary>
     public void Apply(JsonObject body, string model)
@@ -24,7 +29,11 @@ internal sealed partial class OutputTokenLimits
     public bool Learn(JsonObject body, string model, string message)
     {
         if (Limit(message) is not var (cap, ownLimit) || Asked(body) is not { } asked || cap >= asked) return false;
-        if (ownLimit) _learned[model] = cap;
+        if (ownLimit)
+        {
+            if (_learned.Count >= MaxModels && !_learned.ContainsKey(model)) _learned.Clear();
+            _learned[model] = cap;
+        }
         Cap(body, cap);
         return true;
     }

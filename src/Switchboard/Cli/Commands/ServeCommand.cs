@@ -34,6 +34,7 @@ internal static class ServeCommand
                 Overrides = run.Overrides,
                 LogLevel = run.Verbose ? LogLevel.Debug : LogLevel.Information,
                 WritePidFile = result.GetValue(daemon),
+                TrimHeapWhenIdle = true,
             };
             return await RunAsync(options, cancellationToken);
         });

@@ -15,6 +15,7 @@ namespace Switchboard.Anthropic;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(TokenCount))]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(UpstreamModelList))]
 public sealed partial class AnthropicJson : JsonSerializerContext
 {
     /// <summary>

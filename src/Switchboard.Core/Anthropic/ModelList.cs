@@ -22,3 +22,18 @@ public sealed class ModelInfo
     [JsonPropertyName("description")] public string? Description { get; set; }
     [JsonPropertyName("created_at")] public string CreatedAt { get; set; } = "2025-01-01T00:00:00Z";
 }
+
+/// <summary>
+/// An upstream's <c>GET /v1/models</c> as read. Anthropic lists every field, but Anthropic-compatible servers often
+/// leave out <c>display_name</c> (or more); such a model is listed by its id rather than the whole list dropped.
+/// </summary>
+public sealed class UpstreamModelList
+{
+    [JsonPropertyName("data")] public List<UpstreamModel?>? Data { get; set; }
+}
+
+public sealed class UpstreamModel
+{
+    [JsonPropertyName("id")] public string? Id { get; set; }
+    [JsonPropertyName("display_name")] public string? DisplayName { get; set; }
+}

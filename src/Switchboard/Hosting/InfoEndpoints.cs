@@ -63,6 +63,8 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
     /// credential) report, all asked at once within <see cref="ListingBudget"/>. Ids are discoverable (see
     /// <see cref="ModelIds"/>): they survive Claude Code's discovery filter and route back when sent as model.
     /// </summary>
+    private readonly ModelListWarnings _warnings = new();
+
     public async Task ModelsAsync(HttpContext context)
     {
         var snapshot = configStore.Current;
@@ -109,13 +111,17 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
     {
         try
         {
-            return await lister.ListModelsAsync(clientHeaders, cancellationToken);
+            var models = await lister.ListModelsAsync(clientHeaders, cancellationToken);
+            _warnings.Listed(name);
+            return models;
         }
-        catch (Exception ex) when (ex is AnthropicErrorException or HttpRequestException or JsonException or OperationCanceledException)
+        catch (Exception ex) when (ex is AnthropicErrorException or HttpRequestException or JsonException or OperationCanceledException
+                                       or IOException) // a connection lost while the list is read
         {
             var reason = ex is AnthropicErrorException error ? error.Error.Message
                 : ex is OperationCanceledException ? $"no answer within {ListingBudget.TotalSeconds} s" : ex.Message;
-            Log.ModelListFailed(logger, name, reason);
+            if (_warnings.IsNew(name, reason)) Log.ModelListFailed(logger, name, reason);
+            else Log.ModelListStillFailing(logger, name, reason);
             return [];
         }
     }

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "Model list of provider {Provider} left out: {Reason}")]
     public static partial void ModelListFailed(ILogger logger, string provider, string reason);
 
+    [LoggerMessage(11, LogLevel.Debug, "Model list of provider {Provider} still left out: {Reason}")]
+    public static partial void ModelListStillFailing(ILogger logger, string provider, string reason);
+
     [LoggerMessage(8, LogLevel.Warning, "Target {Target} failed ({Status}, attempt {Attempt}): {Message}")]
     public static partial void TargetFailed(ILogger logger, string target, int status, int attempt, string message);
 

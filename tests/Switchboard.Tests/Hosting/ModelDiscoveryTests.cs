@@ -121,6 +121,61 @@ public sealed class ModelDiscoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Models_AnthropicKeepsRefusing_IsWarnedOnce_AndAgainOnlyAfterItListedInBetween()
+    {
+        var refusing = true;
+        _anthropic.Script((context, request) => refusing
+            ? AnthropicWire.WriteJsonAsync(context, AnthropicWire.Error("authentication_error", "invalid x-api-key"), 401)
+            : AnswerAsAnthropic(context, request));
+        const string warning = "Model list of provider anthropic left out";
+        int Warnings() => _switchboard.Logs.Lines.Count(line => line.StartsWith("Warning: " + warning, StringComparison.Ordinal));
+
+        for (var i = 0; i < 3; i++) await ListAsync(bearer: "sk-ant-oat01-EXPIRED");
+        Warnings().ShouldBe(1);
+        _switchboard.Logs.Lines.Count(line => line.Contains("still left out", StringComparison.Ordinal)).ShouldBe(2);
+
+        refusing = false;
+        (await ListAsync(bearer: "sk-ant-oat01-SUBSCRIPTION")).Select(Id).ShouldContain("claude-opus-4-5-20251101");
+        refusing = true;
+        await ListAsync(bearer: "sk-ant-oat01-EXPIRED");
+        Warnings().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Models_AnAnthropicCompatibleListWithoutDisplayNames_IsListedByIds()
+    {
+        _anthropic.Script((context, _) => AnthropicWire.WriteJsonAsync(context,
+            """{"data":[{"id":"claude-glm-4.6"},{"id":"claude-kimi-k2","display_name":"Kimi K2"},{"display_name":"no id"},null]}"""));
+
+        var models = await ListAsync(bearer: "sk-ant-oat01-SUBSCRIPTION");
+
+        models.Single(model => Id(model) == "claude-glm-4.6").GetProperty("display_name").GetString().ShouldBe("claude-glm-4.6 (anthropic)");
+        models.Single(model => Id(model) == "claude-kimi-k2").GetProperty("display_name").GetString().ShouldBe("Kimi K2");
+        models.Count.ShouldBe(2 + 3, "the two listed models and Ollama's three; the entry without an id is skipped");
+        _switchboard.Logs.All.ShouldNotContain("left out");
+    }
+
+    [Fact]
+    public async Task Models_AListWhoseBodyBreaksOff_IsLeftOutWithAWarning_TheRestListed()
+    {
+        _anthropic.Script(async (context, _) =>
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = 4096;
+            await context.Response.WriteAsync("""{"data":[{"id":"claude-""", Cancel);
+            await context.Response.Body.FlushAsync(Cancel);
+            context.Abort();
+        });
+
+        var models = await ListAsync(bearer: "sk-ant-oat01-SUBSCRIPTION");
+
+        models.Select(Id).ShouldBe(
+            ["claude-via-ollama-local:qwen3:8b", "claude-via-ollama-local:llama3.2:3b", "claude-via-ollama-local:llava:7b"],
+            ignoreOrder: true);
+        _switchboard.Logs.All.ShouldContain("Model list of provider anthropic left out");
+    }
+
+    [Fact]
     public async Task Models_OllamaNotAnswering_StillListsAnthropicModels()
     {
         var stalled = new TaskCompletionSource();

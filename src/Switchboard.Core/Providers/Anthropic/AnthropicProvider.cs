@@ -56,8 +56,11 @@ internal sealed class AnthropicProvider(
             throw new AnthropicErrorException(new AnthropicError((int)response.StatusCode,
                 AnthropicError.TypeForStatus((int)response.StatusCode),
                 $"Provider '{name}' would not list its models (HTTP {(int)response.StatusCode})."));
-        var list = await response.Content.ReadFromJsonAsync(AnthropicJson.Default.ModelList, cancellationToken).ConfigureAwait(false);
-        return (list?.Data ?? []).Select(model => new ListedModel(model.Id, model.DisplayName)).ToList();
+        var list = await response.Content.ReadFromJsonAsync(AnthropicJson.Default.UpstreamModelList, cancellationToken).ConfigureAwait(false);
+        return (list?.Data ?? [])
+            .Where(model => !string.IsNullOrWhiteSpace(model?.Id))
+            .Select(model => new ListedModel(model!.Id!, string.IsNullOrWhiteSpace(model.DisplayName) ? null : model.DisplayName))
+            .ToList();
     }
 
     private async Task<ProviderReply> SendAsync(

@@ -12,9 +12,11 @@ namespace Switchboard.Providers;
 public sealed class UpstreamClient : IDisposable
 {
     private readonly HttpMessageInvoker _invoker;
+    private readonly IWebProxy? _proxy;
 
     public UpstreamClient(HttpMessageHandler? handler = null, IWebProxy? proxy = null)
     {
+        _proxy = handler is null ? proxy : null;
         _invoker = new HttpMessageInvoker(handler ?? new SocketsHttpHandler
         {
             // Unset, SocketsHttpHandler uses the environment's proxy settings, as UpstreamProxy does without a proxyUrl.
@@ -45,13 +47,33 @@ public sealed class UpstreamClient : IDisposable
                 $"Provider '{provider}' did not answer within {timeout.TotalSeconds:0} s " +
                 "(raise timeoutSeconds for it if the model is just slow).", 504), ex);
         }
+        catch (HttpRequestException ex) when (ProxyFor(request.RequestUri) is { } proxy && ex.HttpRequestError is
+                                                  HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError)
+        {
+            // Through a proxy the only connection Switchboard makes is to the proxy: when that fails, the proxy is what
+            // to fix, not the provider's baseUrl.
+            var what = ex.HttpRequestError == HttpRequestError.ProxyTunnelError
+                ? $"the proxy would not open a tunnel to {Authority(request.RequestUri)} ({FirstLine(ex.Message)})"
+                : $"the proxy could not be reached ({Describe(ex)})";
+            throw new AnthropicErrorException(AnthropicError.Api(
+                $"Could not reach provider '{provider}' through the proxy {Config.Secrets.MaskUrl(proxy.GetLeftPart(UriPartial.Authority))}: " +
+                $"{what}. Is the proxy running, and is proxyUrl (or HTTPS_PROXY) right?", 502), ex);
+        }
         catch (HttpRequestException ex)
         {
             throw new AnthropicErrorException(AnthropicError.Api(
-                $"Could not reach provider '{provider}' at {Config.Secrets.MaskUrl(request.RequestUri?.GetLeftPart(UriPartial.Authority))}: " +
+                $"Could not reach provider '{provider}' at {Authority(request.RequestUri)}: " +
                 $"{Describe(ex)}. Is it running, and is its baseUrl right?", 502), ex);
         }
     }
+
+    /// <summary>The proxy a request to <paramref name="destination"/> goes through, or null when it goes direct.</summary>
+    private Uri? ProxyFor(Uri? destination) =>
+        _proxy is not null && destination is not null && !_proxy.IsBypassed(destination) ? _proxy.GetProxy(destination) : null;
+
+    private static string Authority(Uri? uri) => Config.Secrets.MaskUrl(uri?.GetLeftPart(UriPartial.Authority)) ?? "(no address)";
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd('.', ' ', '\r');
 
     private static string Describe(HttpRequestException ex) => ex.InnerException switch
     {

@@ -90,6 +90,42 @@ public sealed class UpstreamProxyTests : IAsyncLifetime
         _proxy.Requests.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task ProxyThatIsNotRunning_IsNamedAsWhatToFix_NotTheProvider()
+    {
+        var deadPort = TestPorts.Free();
+        await using var switchboard = await RunningSwitchboard.StartAsync($$"""
+            { "proxyUrl": "http://team:s3cret@127.0.0.1:{{deadPort}}", "providers": { "anthropic": { "type": "anthropic", "baseUrl": "{{RemoteUpstream}}" } } }
+            """);
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(stream: false)), Cancel);
+
+        var message = await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadGateway, "api_error");
+        message.ShouldBe($"Could not reach provider 'anthropic' through the proxy http://127.0.0.1:{deadPort}: " +
+                         "the proxy could not be reached (connection refused). Is the proxy running, and is proxyUrl (or HTTPS_PROXY) right?");
+        switchboard.Logs.All.ShouldNotContain("s3cret");
+    }
+
+    [Fact]
+    public async Task ProxyThatRefusesATunnel_IsNamed_WithWhereTheTunnelWasFor()
+    {
+        await using var refusing = await ScriptedUpstream.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = 502;
+            return Task.CompletedTask;
+        });
+        await using var switchboard = await RunningSwitchboard.StartAsync($$"""
+            { "proxyUrl": "{{refusing.BaseUrl}}", "providers": { "anthropic": { "type": "anthropic", "baseUrl": "https://api.upstream.invalid:8443" } } }
+            """);
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(stream: false)), Cancel);
+
+        var message = await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadGateway, "api_error");
+        message.ShouldStartWith($"Could not reach provider 'anthropic' through the proxy {refusing.BaseUrl.TrimEnd('/')}: " +
+                                "the proxy would not open a tunnel to https://api.upstream.invalid:8443 (");
+        message.ShouldNotContain("baseUrl");
+    }
+
     [Theory]
     [InlineData("127.0.0.1:7890")]
     [InlineData("socks5://127.0.0.1:1080")]

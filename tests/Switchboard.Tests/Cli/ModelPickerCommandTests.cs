@@ -66,6 +66,34 @@ public sealed class ModelPickerCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Picker_OllamaDefaultProvider_SavesTheSubagentAndHaikuSlotAsProviderAndModel()
+    {
+        // Given Ollama is the default provider (its models were once offered bare, and refused on save)
+        _home.WriteConfig($$"""
+            { "defaultProvider": "ollama-local", "providers": { "ollama-local": { "type": "ollama", "baseUrl": "{{_ollama.BaseUrl}}" } } }
+            """);
+        var console = new TestConsole().Interactive();
+        // subagents (twelfth) → the first installed model; the Haiku slot (eleventh) → the second
+        Press(console, ConsoleKey.DownArrow, 11);
+        Press(console, ConsoleKey.Enter);
+        Press(console, ConsoleKey.DownArrow);
+        Press(console, ConsoleKey.Enter);
+        Press(console, ConsoleKey.DownArrow, 10);
+        Press(console, ConsoleKey.Enter);
+        Press(console, ConsoleKey.DownArrow, 2);
+        Press(console, ConsoleKey.Enter);
+        Press(console, ConsoleKey.DownArrow, 12);
+        Press(console, ConsoleKey.Enter);
+
+        var exit = await ModelPickerCommand.RunAsync(_home.Home, console, Cancel);
+
+        exit.ShouldBe(0, console.Output);
+        var config = ConfigLoader.TryLoad(_home.Home.ConfigFile, Switchboard.Providers.ProviderRegistry.CreateDefault(new Switchboard.Providers.UpstreamClient())).Config!;
+        config.SubagentModel.ShouldBe("ollama-local:qwen3:8b");
+        config.ClaudeCode.InternalClassifierModel.ShouldBe("ollama-local:llama3.2:3b");
+    }
+
+    [Fact]
     public async Task Picker_WithoutATerminal_SaysWhatToUseInstead()
     {
         var console = new TestConsole();

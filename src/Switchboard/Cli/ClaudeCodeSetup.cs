@@ -114,6 +114,19 @@ internal static class ClaudeCodeSetup
         return new Wiring(variables, summary, warnings);
     }
 
+    /// <summary>
+    /// The whole environment <c>switchboard code</c> gives Claude Code, and so what <c>activate</c> prints: the wiring
+    /// for the installed local models (asked for at most five seconds), plus <see cref="HeadlessEnvironment"/> when
+    /// headless. One function, so the two cannot drift (issue 15, item 10: activate once left the bridged slots out).
+    /// </summary>
+    public static async Task<Wiring> ForRunAsync(string url, SwitchboardConfig? config, Flags flags, SetupToken? setupToken, bool headless)
+    {
+        using var lookup = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var localModels = config is null ? [] : await LocalModelsAsync(config, lookup.Token);
+        var wiring = For(url, config, localModels, flags, setupToken);
+        return headless ? wiring with { Variables = [.. wiring.Variables, .. HeadlessEnvironment.Variables] } : wiring;
+    }
+
     /// <summary>Installed models of the local (loopback) Ollama providers, in config order; none when Ollama is down.</summary>
     public static async Task<IReadOnlyList<ModelTarget>> LocalModelsAsync(SwitchboardConfig config, CancellationToken cancellationToken)
     {

@@ -1,4 +1,6 @@
 using Shouldly;
+using Switchboard.Config;
+using Switchboard.Providers;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Cli;
@@ -43,7 +45,7 @@ public sealed class ModelSettingCommandTests : IAsyncLifetime
         result.Stdout.ShouldContain("  1  ollama-local:qwen3:8b  (installed in ollama-local)");
         result.Stdout.ShouldContain("  2  ollama-local:llama3.2:3b");
         result.Stdout.ShouldContain("  4  cloud:big-model  (configured in cloud)");
-        result.Stdout.ShouldContain("  5  claude-haiku-5-5  (Anthropic)");
+        result.Stdout.ShouldContain("  5  anthropic:claude-haiku-5-5  (Anthropic)");
     }
 
     [Fact]
@@ -116,6 +118,76 @@ public sealed class ModelSettingCommandTests : IAsyncLifetime
         result.ExitCode.ShouldBe(2);
         result.Stdout.ShouldContain("'99' is not on the menu");
         File.ReadAllText(_home.Home.ConfigFile).ShouldBe(before);
+    }
+
+    /// <summary>Ollama as <c>defaultProvider</c>, the local-only setup: the menus once offered its models bare.</summary>
+    private void GivenOllamaIsTheDefaultProvider() => _home.WriteConfig($$"""
+        {
+          "defaultProvider": "ollama-local",
+          "providers": { "ollama-local": { "type": "ollama", "baseUrl": "{{_ollama.BaseUrl}}" } }
+        }
+        """);
+
+    [Theory]
+    [InlineData("model-subagent", "subagentModel")]
+    [InlineData("internal-classifier", "internalClassifierModel")]
+    public async Task Setting_OllamaDefaultProvider_PickByNumberWritesProviderAndModel(string command, string key)
+    {
+        // Given Ollama is the default provider
+        GivenOllamaIsTheDefaultProvider();
+
+        // When the first installed model is picked by its number
+        var menu = await _cli.RunAsync(command);
+        var result = await _cli.RunAsync(command, "1");
+
+        // Then the menu offered it as provider:model, and that was written, and the config loads
+        menu.Stdout.ShouldContain("  1  ollama-local:qwen3:8b  (installed in ollama-local)");
+        result.ExitCode.ShouldBe(0, result.ToString());
+        File.ReadAllText(_home.Home.ConfigFile).ShouldContain($"\"{key}\": \"ollama-local:qwen3:8b\"");
+        ConfigLoader.TryLoad(_home.Home.ConfigFile, ProviderRegistry.CreateDefault(new UpstreamClient())).Errors.ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("model-subagent", "subagentModel")]
+    [InlineData("internal-classifier", "internalClassifierModel")]
+    public async Task Setting_OllamaDefaultProvider_PickByNameWritesIt(string command, string key)
+    {
+        GivenOllamaIsTheDefaultProvider();
+
+        var result = await _cli.RunAsync(command, "ollama-local:llama3.2:3b");
+
+        result.ExitCode.ShouldBe(0, result.ToString());
+        result.Stdout.ShouldContain("= ollama-local:llama3.2:3b");
+        File.ReadAllText(_home.Home.ConfigFile).ShouldContain($"\"{key}\": \"ollama-local:llama3.2:3b\"");
+        (await _cli.RunAsync(command)).Stdout.ShouldContain("configured: ollama-local:llama3.2:3b");
+    }
+
+    [Theory]
+    [InlineData("model-subagent", "nowhere:qwen3:8b")]
+    [InlineData("internal-classifier", "nowhere:qwen3:8b")]
+    [InlineData("model-subagent", "qwen3:8b")]
+    [InlineData("model-subagent", "ollama-local:")]
+    public async Task Setting_NameWithoutAConfiguredProvider_FailsNamingTheProvidersAndLeavesTheFile(string command, string name)
+    {
+        GivenOllamaIsTheDefaultProvider();
+        var before = File.ReadAllBytes(_home.Home.ConfigFile);
+
+        var result = await _cli.RunAsync(command, name);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Stdout.ShouldContain($"'{name}' is not provider:model with a configured provider");
+        result.Stdout.ShouldContain("known providers: ollama-local");
+        File.ReadAllBytes(_home.Home.ConfigFile).ShouldBe(before);
+    }
+
+    [Fact]
+    public async Task Setting_BareInstalledModelName_SuggestsItsProviderForm()
+    {
+        GivenOllamaIsTheDefaultProvider();
+
+        var result = await _cli.RunAsync("model-subagent", "qwen3:8b");
+
+        result.Stdout.ShouldContain("did you mean ollama-local:qwen3:8b?");
     }
 
     [Fact]

@@ -47,21 +47,15 @@ internal static class CodeCommand
 
         var flags = ClaudeCodeSetup.TakeFlags([.. claudeArgs]);
         var config = router.Config ?? ClaudeEnvironment.Configured(home);
-        using var lookup = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var localModels = config is null ? [] : await ClaudeCodeSetup.LocalModelsAsync(config, lookup.Token);
-        var wiring = ClaudeCodeSetup.For(router.Url, config, localModels, flags,
-            new ClaudeCodeSetup.SetupToken(Providers.Anthropic.SubscriptionToken.EnvironmentToken is not null, router.UsesSetupToken));
+        var wiring = await ClaudeCodeSetup.ForRunAsync(router.Url, config, flags,
+            new ClaudeCodeSetup.SetupToken(Providers.Anthropic.SubscriptionToken.EnvironmentToken is not null, router.UsesSetupToken), headless);
         foreach (var line in wiring.Summary) console.MarkupLineInterpolated($"[grey]switchboard: {line}[/]");
         foreach (var warning in wiring.Warnings) console.MarkupLineInterpolated($"[yellow]switchboard: {warning}[/]");
 
         var info = new ProcessStartInfo(claude) { UseShellExecute = false };
         foreach (var arg in flags.ClaudeArgs) info.ArgumentList.Add(arg);
         foreach (var (name, value) in wiring.Variables) info.Environment[name] = EnvExpander.Expand(value);
-        if (headless)
-        {
-            foreach (var (name, value) in HeadlessEnvironment.Variables) info.Environment[name] = value;
-            info.RedirectStandardInput = HeadlessEnvironment.ShouldCloseStdin;
-        }
+        if (headless) info.RedirectStandardInput = HeadlessEnvironment.ShouldCloseStdin;
 
         // Ctrl+C belongs to Claude Code (the terminal sends it to both of us); we wait for it to finish.
         Console.CancelKeyPress += (_, e) => e.Cancel = true;

@@ -6,9 +6,9 @@ using Switchboard.Config;
 namespace Switchboard.Cli.Commands;
 
 /// <summary>
-/// <c>switchboard model-subagent [N|default]</c> and <c>switchboard internal-classifier [N|default]</c> (seed 000):
-/// without an argument, show the setting and a numbered menu; with a number, write that model to the config; with
-/// <c>0</c> or <c>default</c>, remove the setting. Claude Code reads these once at start: they apply at the next
+/// <c>switchboard model-subagent [N|provider:model|default]</c> and the same for <c>internal-classifier</c>: without an
+/// argument, show the setting and a numbered menu; with a number or a <c>provider:model</c> name (which does not shift
+/// as models are installed), write that model to the config; with <c>0</c> or <c>default</c>, remove the setting. Claude Code reads these once at start: they apply at the next
 /// <c>switchboard code</c>.
 /// </summary>
 internal sealed class ModelSettingCommand
@@ -37,7 +37,7 @@ internal sealed class ModelSettingCommand
 
     public Command Create()
     {
-        var choice = new Argument<string?>("choice") { Description = "A number from the menu, or 0/default to reset.", Arity = ArgumentArity.ZeroOrOne };
+        var choice = new Argument<string?>("choice") { Description = "A number from the menu, a provider:model name, or 0/default to reset.", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command(_name, $"Show or set {_what}.") { choice };
         command.SetAction(async (result, cancellationToken) =>
             await RunAsync(SwitchboardHome.FromEnvironment(), result.GetValue(choice), CliConsole.Out, cancellationToken));
@@ -74,13 +74,22 @@ internal sealed class ModelSettingCommand
 
         string? target;
         if (choice is "0" or "default") target = null;
-        else if (int.TryParse(choice, out var number) && number >= 1 && number <= choices.Count) target = choices[number - 1].Target;
-        else
+        else if (int.TryParse(choice, out var number))
         {
-            console.MarkupLineInterpolated($"[red]switchboard: '{choice}' is not on the menu; pick 0 (default) to {choices.Count}.[/]");
-            ShowMenu(console, current, choices);
+            if (number < 1 || number > choices.Count)
+            {
+                console.MarkupLineInterpolated($"[red]switchboard: '{choice}' is not on the menu; pick 0 (default) to {choices.Count}.[/]");
+                ShowMenu(console, current, choices);
+                return 2;
+            }
+            target = choices[number - 1].Target;
+        }
+        else if (NameProblem(choice, config, choices) is { } problem)
+        {
+            console.MarkupLineInterpolated($"[red]switchboard: {problem}[/]");
             return 2;
         }
+        else target = choice;
 
         editor.Set(_path, target);
         var errors = editor.Save();
@@ -107,7 +116,18 @@ internal sealed class ModelSettingCommand
         for (var i = 0; i < choices.Count; i++)
             console.MarkupLineInterpolated($"{i + 1,3}  {choices[i].Target}  [grey]({choices[i].Source})[/]");
         console.WriteLine();
-        console.MarkupLineInterpolated($"Pick one with: switchboard {_name} N");
+        console.MarkupLineInterpolated($"Pick one with: switchboard {_name} N (or a provider:model name)");
+    }
+
+    /// <summary>Why <paramref name="name"/> cannot be written, or null when it is <c>provider:model</c> with a configured provider.</summary>
+    private static string? NameProblem(string name, SwitchboardConfig config, IReadOnlyList<ModelChoices.Choice> choices)
+    {
+        var colon = name.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && colon < name.Length - 1 && config.Providers.ContainsKey(name[..colon])) return null;
+        var known = string.Join(", ", config.Providers.Keys.Order(StringComparer.Ordinal));
+        var meant = choices.Where(c => c.Target.EndsWith(":" + name, StringComparison.Ordinal)).Select(c => c.Target).ToList();
+        var hint = meant.Count > 0 ? $"did you mean {string.Join(" or ", meant)}? " : "";
+        return $"'{name}' is not provider:model with a configured provider; {hint}known providers: {known}. Nothing was written.";
     }
 
     /// <summary>What Claude Code got at start, when this runs inside a session (from its Bash tool, say).</summary>

@@ -6,8 +6,10 @@ using Switchboard.Routing;
 namespace Switchboard.Cli.Editing;
 
 /// <summary>
-/// The models a menu offers, numbered from 1: each listing provider's installed models (Ollama's), as routable ids
-/// (<c>ollama-local:qwen3:8b</c>), then each provider's configured <c>models</c>, then Anthropic's current models.
+/// The models a menu offers, numbered from 1: each listing provider's installed models (Ollama's), then each
+/// provider's configured <c>models</c>, then Anthropic's current models. Every one is a config target,
+/// <c>provider:model</c> (<c>ollama-local:qwen3:8b</c>), as routes are written, even for <c>defaultProvider</c>: a bare
+/// <c>qwen3:8b</c> is what <c>/model</c> takes, but the config's validator refuses it (issue 15, item 1).
 /// </summary>
 internal static class ModelChoices
 {
@@ -32,7 +34,7 @@ internal static class ModelChoices
             try
             {
                 foreach (var model in await catalog.ListModelsAsync([], budget.Token))
-                    choices.Add(new Choice(ModelIds.Routable(name, model.Id, config), $"installed in {name}"));
+                    choices.Add(new Choice(Target(name, model.Id), $"installed in {name}"));
             }
             catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or System.Text.Json.JsonException
                                            or Switchboard.Anthropic.AnthropicErrorException)
@@ -42,11 +44,13 @@ internal static class ModelChoices
         }
         foreach (var (name, provider) in config.Providers)
         foreach (var model in provider.Models ?? [])
-            choices.Add(new Choice(ModelIds.Routable(name, model, config), $"configured in {name}"));
+            choices.Add(new Choice(Target(name, model), $"configured in {name}"));
         var anthropic = config.Providers.FirstOrDefault(pair => pair.Value.Type == "anthropic").Key;
         if (anthropic is not null)
             foreach (var model in Anthropic)
-                choices.Add(new Choice(ModelIds.Routable(anthropic, model, config), "Anthropic"));
+                choices.Add(new Choice(Target(anthropic, model), "Anthropic"));
         return choices.DistinctBy(choice => choice.Target, StringComparer.Ordinal).ToList();
     }
+
+    private static string Target(string provider, string model) => new ModelTarget(provider, model).ToString();
 }

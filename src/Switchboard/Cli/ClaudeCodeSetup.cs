@@ -105,7 +105,7 @@ internal static class ClaudeCodeSetup
             else if (setupToken.InEnvironment)
                 warnings.Add($"{Providers.Anthropic.SubscriptionToken.EnvironmentVariable} is set here, but the running router was started without it " +
                              "and uses your stored Claude login; run `switchboard restart` to use the token");
-            else if (!Providers.Anthropic.SubscriptionToken.ForThisMachine(TimeProvider.System).HasLogin &&
+            else if (NeedsClaudeLogin(config) && !Providers.Anthropic.SubscriptionToken.ForThisMachine(TimeProvider.System).HasLogin &&
                 string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ANTHROPIC_API_KEY")))
                 warnings.Add("discovery needs your Claude login (~/.claude/.credentials.json; the keychain on macOS) or ANTHROPIC_API_KEY for Anthropic-bound requests; run `claude` once to log in");
         }
@@ -113,6 +113,15 @@ internal static class ClaudeCodeSetup
 
         return new Wiring(variables, summary, warnings);
     }
+
+    /// <summary>
+    /// Whether discovery's Anthropic-bound requests need the user's own Claude login: some <c>anthropic</c> provider
+    /// has no key of its own (one that is set, or a <c>$VAR</c> that is set here). With its own key, the router signs
+    /// those requests itself, and warning about a missing login on every run is noise.
+    /// </summary>
+    public static bool NeedsClaudeLogin(SwitchboardConfig? config) =>
+        config is null || config.Providers.Values.Any(provider =>
+            provider.Type == "anthropic" && string.IsNullOrEmpty(EnvExpander.ExpandOrNull(provider.ApiKey)));
 
     /// <summary>
     /// The whole environment <c>switchboard code</c> gives Claude Code, and so what <c>activate</c> prints: the wiring

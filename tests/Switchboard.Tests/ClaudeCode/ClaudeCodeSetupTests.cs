@@ -134,4 +134,20 @@ public sealed class ClaudeCodeSetupTests
         noDiscovery.Summary.ShouldNotContain(line => line.StartsWith("login"));
         noDiscovery.Warnings.ShouldBeEmpty();
     }
+
+    [Theory]
+    [InlineData("""{ "anthropic": { "type": "anthropic" } }""", true)]
+    [InlineData("""{ "anthropic": { "type": "anthropic", "apiKey": "$SWITCHBOARD_TEST_UNSET_VARIABLE" } }""", true)]
+    [InlineData("""{ "anthropic": { "type": "anthropic", "apiKey": "sk-ant-api03-OWN" } }""", false)]
+    [InlineData("""{ "anthropic": { "type": "anthropic", "apiKey": "sk-ant-api03-OWN" }, "second": { "type": "anthropic" } }""", true)]
+    [InlineData("""{ "ollama-local": { "type": "ollama" } }""", false)]
+    public void ClaudeLogin_IsNeededOnlyWhenAnAnthropicProviderHasNoKeyOfItsOwn(string providers, bool needed)
+    {
+        var config = JsonSerializer.Deserialize($$"""{ "providers": {{providers}} }""", ConfigJson.Default.SwitchboardConfig)!;
+
+        ClaudeCodeSetup.NeedsClaudeLogin(config).ShouldBe(needed);
+        if (!needed)
+            ClaudeCodeSetup.For("http://x", config, Local, ClaudeCodeSetup.TakeFlags([])).Warnings
+                .ShouldNotContain(w => w.Contains("discovery needs your Claude login"));
+    }
 }

@@ -88,6 +88,23 @@ public sealed class PortInUseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Serve_PortHeldByALockedSwitchboard_StillNamesItsPidAndUrl()
+    {
+        // Given another Switchboard whose apiKey this home does not know: its /health keeps its config file to itself
+        var port = TestPorts.Free();
+        _otherHome.WriteConfig(RunningSwitchboard.AnthropicConfig(Upstream, extraTopLevel: $"\"port\": {port}, \"apiKey\": \"other-door\","));
+        (await _other.RunAsync("start")).ExitCode.ShouldBe(0);
+        var pid = int.Parse(File.ReadLines(_otherHome.Home.PidFile).First());
+
+        var serve = await _cli.RunAsync("serve", "--port", port.ToString());
+
+        serve.ExitCode.ShouldBe(1, serve.ToString());
+        serve.Stderr.ShouldContain($"the port is in use by another Switchboard (pid {pid}, http://127.0.0.1:{port}).");
+        serve.Stderr.ShouldNotContain(_otherHome.Folder);
+        ShouldHaveNoStackTrace(serve);
+    }
+
+    [Fact]
     public async Task Start_PortHeldByAnotherProcess_ReportsTheHolderFromTheDaemonsLog()
     {
         var (listener, port) = HoldAPort();

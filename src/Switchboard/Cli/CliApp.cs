@@ -8,9 +8,6 @@ public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        // Everything after `code` belongs to Claude Code, flags included, so it bypasses our parser.
-        if (args.Length > 0 && args[0] == "code") return await CodeCommand.RunAsync(args[1..]);
-
         var root = new RootCommand("Switchboard: a local model router for Claude Code.")
         {
             CodeCommand.Create(),
@@ -33,6 +30,9 @@ public static class CliApp
             UsageCommand.Create(),
             UiCommand.Create(),
         };
+        // Everything after `code` and its own options belongs to Claude Code, flags included, so it bypasses our parser
+        // (which still writes `code --help`).
+        if (args.Length > 0 && args[0] == "code") return await CodeCommand.RunAsync(args[1..], root);
         return await root.Parse(args).InvokeAsync();
     }
 }

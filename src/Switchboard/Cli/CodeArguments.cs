@@ -6,16 +6,21 @@ namespace Switchboard.Cli;
 /// Splits <c>switchboard code</c>'s arguments: our options come first (<see cref="RunOptions"/> and
 /// <c>--non-interactive</c>, plus the wiring flags <c>--no-discovery</c>, <c>--discovery</c> and <c>--bridge=MODE</c>,
 /// which are kept for <see cref="ClaudeCodeSetup.TakeFlags"/>), everything from the first other argument on (or after <c>--</c>) is Claude Code's.
-/// <c>--verbose</c> is both ours and Claude Code's, so it is read and also passed on.
+/// <c>--verbose</c> is both ours and Claude Code's, so it is read and also passed on. <c>--help</c> among ours asks for
+/// our help; Claude Code's is <c>code -- --help</c>.
 /// </summary>
 internal sealed record CodeArguments(RunOptions Run, bool NonInteractive, IReadOnlyList<string> ClaudeArgs)
 {
+    /// <summary><c>--help</c>, <c>-h</c> or <c>-?</c> before Claude Code's arguments: show <c>code</c>'s help, run nothing.</summary>
+    public bool Help { get; init; }
+
     public static CodeArguments Parse(IReadOnlyList<string> args, out string? error)
     {
         error = null;
         var run = new RunOptions();
         var overrides = RunOverrides.None;
         var nonInteractive = false;
+        var help = false;
         var mappings = new List<KeyValuePair<string, string>>();
         var claude = new List<string>();
         var i = 0;
@@ -30,8 +35,10 @@ internal sealed record CodeArguments(RunOptions Run, bool NonInteractive, IReadO
             }
             if (name == "--") { i++; break; }
             if (name == "--non-interactive") nonInteractive = true;
+            else if (name is "--help" or "-h" or "-?") help = true;
             // Wiring flags: ours too, in any order among our options; ClaudeCodeSetup.TakeFlags reads them later.
-            else if (name is "--no-discovery" or "--discovery" or "--bridge") claude.Add(args[i]);
+            else if (name is "--no-discovery" or "--discovery") claude.Add(args[i]);
+            else if (name == "--bridge") claude.Add("--bridge=" + (Value() ?? Missing(ref error, name)));
             else if (name == "--strict-thinking") overrides = overrides with { StrictThinking = true };
             else if (name == "--verbose")
             {
@@ -56,7 +63,7 @@ internal sealed record CodeArguments(RunOptions Run, bool NonInteractive, IReadO
         }
         claude.AddRange(args.Skip(i));
         overrides = overrides with { ModelMap = mappings };
-        return new CodeArguments(run with { Overrides = overrides }, nonInteractive, claude);
+        return new CodeArguments(run with { Overrides = overrides }, nonInteractive, claude) { Help = help };
     }
 
     private static (string Name, string? Inline) Split(string arg)

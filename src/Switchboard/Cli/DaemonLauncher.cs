@@ -13,6 +13,9 @@ internal static class DaemonLauncher
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>The exit code of a command that refused to (re)start the router because the config does not load.</summary>
+    public const int ConfigNotValid = 2;
+
     public sealed record Started(int Pid, HealthReport Health, bool WasRunning);
 
     public static async Task<(Started? Daemon, int ExitCode)> EnsureRunningAsync(
@@ -24,14 +27,7 @@ internal static class DaemonLauncher
         daemon.ForgetStale();
 
         // Check the config here first: a broken file is reported at once, with its paths, instead of via the log.
-        ConfigFile.CreateIfMissing(home);
-        var (_, problems) = ConfigLoader.TryLoad(home.ConfigFile, CliProviders.Registry);
-        if (problems.Count > 0)
-        {
-            console.MarkupLine("[red]switchboard: the config is not valid; the router was not started:[/]");
-            foreach (var problem in problems) console.WriteLine("  " + problem);
-            return (null, 2);
-        }
+        if (RefusesConfig(home, console, "the router was not started")) return (null, ConfigNotValid);
 
         var logStart = File.Exists(home.LogFile) ? new FileInfo(home.LogFile).Length : 0;
         if (OperatingSystem.IsWindows()) WindowsHandles.StopInheritingStandardHandles();
@@ -50,6 +46,20 @@ internal static class DaemonLauncher
         console.MarkupLine("[red]switchboard: the router did not start.[/] Its log says:");
         console.WriteLine(LogSince(home.LogFile, logStart));
         return (null, 1);
+    }
+
+    /// <summary>
+    /// Loads the config as the daemon will (writing the defaults when there is no file); when it does not load, says
+    /// so with every problem and its JSON path, then <paramref name="consequence"/>, and returns true.
+    /// </summary>
+    public static bool RefusesConfig(SwitchboardHome home, IAnsiConsole console, string consequence)
+    {
+        ConfigFile.CreateIfMissing(home);
+        var (_, problems) = ConfigLoader.TryLoad(home.ConfigFile, CliProviders.Registry);
+        if (problems.Count == 0) return false;
+        console.MarkupLineInterpolated($"[red]switchboard: the config is not valid; {consequence}:[/]");
+        foreach (var problem in problems) console.WriteLine("  " + problem);
+        return true;
     }
 
     private static ProcessStartInfo DaemonStartInfo(SwitchboardHome home, int? port)

@@ -64,6 +64,9 @@ public sealed class SwitchboardServer : IAsyncDisposable
             });
             logging.SetMinimumLevel(options.LogLevel);
             logging.AddFilter("Microsoft", LogLevel.Warning);
+            // The host logs a failed start (a port in use) with Kestrel's whole stack trace, then throws it to our caller,
+            // which says it in one line.
+            logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         });
         ConfigStore? configStore = null;
         var upstream = new UpstreamClient(proxy: new UpstreamProxy(() => configStore?.Loaded.Config.ProxyUrl));

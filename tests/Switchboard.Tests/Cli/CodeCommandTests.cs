@@ -33,6 +33,39 @@ public sealed class CodeCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CodeHelp_ShowsSwitchboardsOwnOptions_AndRunsNeitherClaudeNorTheRouter()
+    {
+        // Given a stand-in claude that would say so if it ran
+        var path = await FakeClaude.WriteAsync(_bin, "echo claude-ran \"$@\"\n");
+
+        // When code's help is asked for
+        var help = await _cli.RunAsync(["code", "--help"], path: path);
+
+        // Then our options are listed, with the way to Claude Code's own help, and nothing was started
+        help.ExitCode.ShouldBe(0, help.ToString());
+        help.Stdout.ShouldContain("switchboard code [<claude-args>...] [options]");
+        foreach (var option in new[] { "--port", "--ollama-url", "--default-model", "--model-map", "--strict-thinking", "--verbose",
+                     "--non-interactive", "--no-discovery", "--discovery", "--bridge" })
+            help.Stdout.ShouldContain($"  {option} ");
+        help.Stdout.ShouldContain("Claude Code's own options: switchboard code -- --help");
+        help.Stdout.ShouldNotContain("claude-ran");
+        File.Exists(_home.Home.PidFile).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task CodeDashDashHelp_PassesHelpToClaudeCode()
+    {
+        var path = await FakeClaude.WriteAsync(_bin, "for a in \"$@\"; do echo \"arg=[$a]\"; done\n");
+
+        var help = await _cli.RunAsync(["code", "--", "--help"], path: path,
+            environment: new Dictionary<string, string> { ["SB_TEST_DOOR_KEY"] = "door-123" });
+
+        help.ExitCode.ShouldBe(0, help.ToString());
+        help.Stdout.ShouldContain("arg=[--help]\n");
+        help.Stdout.ShouldNotContain("Claude Code's own options");
+    }
+
+    [Fact]
     public async Task Code_WithClaudeOnPath_PassesArgsEnvStdinAndExitCode()
     {
         // Given a stand-in claude that echoes what it received and exits 7

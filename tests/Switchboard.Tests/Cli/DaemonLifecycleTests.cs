@@ -127,14 +127,42 @@ public sealed class DaemonLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Status_StoppedWithBrokenConfig_ShowsTheProblem()
+    public async Task Restart_WithBrokenConfig_LeavesTheRunningRouterServingAndNamesTheProblem()
+    {
+        // Given a healthy daemon
+        (await _cli.RunAsync("start")).ExitCode.ShouldBe(0);
+        var pid = int.Parse(File.ReadLines(_home.Home.PidFile).First());
+
+        // When its file is broken and it is restarted
+        _home.WriteConfig($$$"""{"port": {{{_port}}}, "providers": {"anthropic": {"type": "anthropic"}}, "defaultProvider": "missing"}""");
+        var restart = await _cli.RunAsync("restart");
+
+        // Then the restart is refused with the problem and its path, and the same process still answers
+        restart.ExitCode.ShouldBe(2, restart.ToString());
+        restart.Stdout.ShouldContain("$.defaultProvider");
+        restart.Stdout.ShouldContain($"the running router (pid {pid}) was left alone");
+        restart.Stdout.ShouldNotContain("stopped");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
+        using var health = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/health", Cancel));
+        health.RootElement.GetProperty("pid").GetInt32().ShouldBe(pid);
+
+        // And status says the running router keeps its last good config
+        var status = await _cli.RunAsync("status");
+        status.Stdout.ShouldContain("running");
+        status.Stdout.ShouldContain("the last good config keeps serving");
+    }
+
+    [Fact]
+    public async Task Status_StoppedWithBrokenConfig_ShowsTheProblemAndThatNothingServes()
     {
         _home.WriteConfig("""{"providers": {"anthropic": {"type": "anthropic", "relay": "smoke-signals"}}}""");
 
         var status = await _cli.RunAsync("status");
 
         status.ExitCode.ShouldBe(3);
-        status.Stdout.ShouldContain("not valid");
+        status.Stdout.ShouldContain("stopped");
+        status.Stdout.ShouldContain("not valid; nothing is running");
+        status.Stdout.ShouldNotContain("keeps serving");
         status.Stdout.ShouldContain("$.providers.anthropic.relay: 'smoke-signals' is not a relay mode");
     }
 

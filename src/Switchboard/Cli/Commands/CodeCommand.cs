@@ -13,13 +13,31 @@ internal static class CodeCommand
 {
     public const int ClaudeNotFound = 127;
 
+    /// <summary>
+    /// The command as <c>--help</c> shows it. <see cref="CodeArguments"/> reads these options by hand (everything else is
+    /// Claude Code's), so a new option goes in both places; the help test lists them.
+    /// </summary>
     public static Command Create()
     {
-        var passThrough = new Argument<string[]>("claude-args") { Description = "Passed to claude unchanged.", Arity = ArgumentArity.ZeroOrMore };
-        return new Command("code", "Start the router if needed and run Claude Code through it.") { passThrough };
+        var passThrough = new Argument<string[]>("claude-args")
+        {
+            Description = "Passed to claude unchanged: everything from the first argument that is not ours, or after --.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var command = new Command("code", "Start the router if needed and run Claude Code through it.") { passThrough };
+        foreach (var option in RunOptions.All) command.Options.Add(option);
+        command.Options.Add(new Option<bool>("--non-interactive") { Description = "For CI and scripts: Claude Code runs headless, never waiting for a prompt or a terminal." });
+        command.Options.Add(new Option<bool>("--no-discovery") { Description = "Keep Claude Code's own login; /model lists only the bridged slots." });
+        command.Options.Add(new Option<bool>("--discovery") { Description = "List every routed model in /model (the default)." });
+        command.Options.Add(new Option<string?>("--bridge")
+        {
+            Description = "Which Claude Code slots get local models: conservative (Custom), aggressive (and Sonnet, Opus), off.",
+            HelpName = "conservative|aggressive|off",
+        });
+        return command;
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, RootCommand root)
     {
         var home = SwitchboardHome.FromEnvironment();
         var console = CliConsole.Error;
@@ -28,6 +46,13 @@ internal static class CodeCommand
         {
             console.MarkupLineInterpolated($"[red]switchboard: {argumentError}[/]");
             return 2;
+        }
+        if (parsed.Help)
+        {
+            // Ours, not Claude Code's: its help is one `--` away.
+            await root.Parse(["code", "--help"]).InvokeAsync();
+            Console.Out.WriteLine("Claude Code's own options: switchboard code -- --help");
+            return 0;
         }
         var claudeArgs = parsed.ClaudeArgs;
 

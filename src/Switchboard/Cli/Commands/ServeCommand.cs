@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Switchboard.Config;
 using Switchboard.Hosting;
@@ -56,6 +58,17 @@ internal static class ServeCommand
         Console.SetError(writer);
     }
 
+    /// <summary>One line for a bind that failed (Kestrel's exception and its stack say no more), naming who holds the port.</summary>
+    private static async Task<string> CannotListenAsync(SwitchboardServer server, SwitchboardHome home, Exception ex, CancellationToken cancellationToken)
+    {
+        var config = server.Config.Loaded.Config;
+        var where = $"switchboard: cannot listen on {config.Host}:{config.Port}";
+        if (ex.InnerException is not AddressInUseException) return $"{where}: {ex.Message}";
+        var holder = await PortHolder.DescribeAsync(config.Host, config.Port, DaemonClient.ClientKeyOf(home), cancellationToken);
+        return $"{where}: the port is in use by {holder ?? "a process this user cannot see"}. " +
+               $"Free it, or choose another port: --port, or \"port\" in {server.Config.File}.";
+    }
+
     public static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
     {
         SwitchboardServer server;
@@ -75,10 +88,9 @@ internal static class ServeCommand
             {
                 await server.RunAsync(cancellationToken);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or SocketException)
             {
-                await Console.Error.WriteLineAsync(
-                    $"switchboard: cannot listen: {ex.Message} (is another Switchboard running? try `switchboard status`)");
+                await Console.Error.WriteLineAsync(await CannotListenAsync(server, options.Home, ex, cancellationToken));
                 return 1;
             }
         }

@@ -26,43 +26,47 @@ internal static class StatusCommand
             foreach (var warning in health.Warnings ?? []) console.MarkupLineInterpolated($"[yellow]warning[/]  {warning}");
             if (health.Providers is { } providers)
             {
-                ShowConfig(console, health.Config.File ?? home.ConfigFile, health.Config.Problems ?? []);
+                ShowConfig(console, health.Config.File ?? home.ConfigFile, health.Config.Problems ?? [], serving: true);
                 ShowProviders(console, providers.Select(p => (p.Name, p.Type, p.BaseUrl)));
             }
             else
             {
                 // The daemon did not take this shell's idea of the key: show the file as this shell reads it.
                 console.MarkupLine("[yellow]the daemon shows its config and providers only with its apiKey; from the file:[/]");
-                ShowFile(console, home);
+                ShowFile(console, home, serving: true);
             }
             ClaudeCodeSettingsTable.Write(console, ClaudeEnvironment.Configured(home), Environment.GetEnvironmentVariable);
             return 0;
         }
 
         console.MarkupLine("[yellow]stopped[/]  (start it with: switchboard start)");
-        ClaudeCodeSettingsTable.Write(console, ShowFile(console, home), Environment.GetEnvironmentVariable);
+        ClaudeCodeSettingsTable.Write(console, ShowFile(console, home, serving: false), Environment.GetEnvironmentVariable);
         return NotRunning;
     }
 
     /// <summary>The config file's state and providers as the CLI reads them; returns the config when it loads.</summary>
-    private static SwitchboardConfig? ShowFile(IAnsiConsole console, SwitchboardHome home)
+    private static SwitchboardConfig? ShowFile(IAnsiConsole console, SwitchboardHome home, bool serving)
     {
         var (config, problems) = File.Exists(home.ConfigFile)
             ? ConfigLoader.TryLoad(home.ConfigFile, CliProviders.Registry)
             : (null, [new ConfigError(home.ConfigFile, "$", "no config file yet; `switchboard init` writes the defaults")]);
-        ShowConfig(console, home.ConfigFile, problems.Select(p => p.ToString()).ToList());
+        ShowConfig(console, home.ConfigFile, problems.Select(p => p.ToString()).ToList(), serving);
         if (config is not null) ShowProviders(console, config.Providers.Select(p => (p.Key, p.Value.Type, p.Value.BaseUrl)));
         return config;
     }
 
-    private static void ShowConfig(IAnsiConsole console, string file, IReadOnlyList<string> problems)
+    /// <summary>The file's state; when it is not valid, what that means: a running router keeps its last good config, none can start.</summary>
+    private static void ShowConfig(IAnsiConsole console, string file, IReadOnlyList<string> problems, bool serving)
     {
         if (problems.Count == 0)
         {
             console.MarkupLineInterpolated($"config   {file} [green](valid)[/]");
             return;
         }
-        console.MarkupLineInterpolated($"config   {file} [red](not valid; the last good config keeps serving)[/]");
+        var meaning = serving
+            ? "the last good config keeps serving"
+            : "nothing is running, and `switchboard start` will refuse it until it is fixed";
+        console.MarkupLineInterpolated($"config   {file} [red](not valid; {meaning})[/]");
         foreach (var problem in problems) console.MarkupLineInterpolated($"  [red]-[/] {problem}");
     }
 

@@ -183,6 +183,20 @@ public sealed class ImportCcrTests : IDisposable
         File.Exists(_home.Home.ConfigFile + ".bak").ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task ImportCcr_BrokenJson_NamesFileAndLineOnce()
+    {
+        _home.WriteConfig("""{ "providers": { "anthropic": { "type": "anthropic" } } }""");
+        var ccr = await WriteCcrAsync("{\n  \"Providers\": [\n}\n");
+
+        var result = await _cli.RunAsync("import", "ccr", ccr);
+
+        result.ExitCode.ShouldBe(2, result.ToString());
+        result.Stdout.ShouldContain($"{ccr}:3: $: not valid JSON:");
+        result.Stdout.ShouldNotContain("LineNumber");
+        result.Stdout.Split(ccr).Length.ShouldBe(2, result.Stdout);
+    }
+
     private JsonNode ConfigJson() => JsonNode.Parse(File.ReadAllText(_home.Home.ConfigFile))!;
 
     private async Task<string> WriteCcrAsync(string json)

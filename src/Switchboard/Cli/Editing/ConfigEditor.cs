@@ -46,7 +46,14 @@ internal sealed class ConfigEditor
         }
         catch (JsonException ex)
         {
-            throw new ConfigException([new ConfigError(file, ex.Path ?? "$", $"not valid JSON: {ex.Message}")]);
+            // The reader appends "LineNumber: … | BytePositionInLine: …"; the line is reported as the loader reports it.
+            var message = ex.Message;
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut > 0) message = message[..cut];
+            throw new ConfigException([new ConfigError(file, ex.Path ?? "$", $"not valid JSON: {message.TrimEnd('.', ' ')}")
+            {
+                Line = ex.LineNumber is { } line ? line + 1 : null,
+            }]);
         }
     }
 

@@ -5,8 +5,16 @@ public sealed record ConfigError(string File, string JsonPath, string Problem)
 {
     public long? Line { get; init; }
 
-    public override string ToString() =>
-        Line is { } line ? $"{File}:{line}: {JsonPath}: {Problem}" : $"{File}: {JsonPath}: {Problem}";
+    public override string ToString() => Line is { } line ? $"{File}:{line}: {Sentence}" : $"{File}: {Sentence}";
+
+    /// <summary>
+    /// The path and the problem without the file: a problem that reads on from its key is one sentence
+    /// (<c>$.port must be a whole number</c>, <c>$.prot is not a known key</c>), any other follows a colon.
+    /// </summary>
+    public string Sentence =>
+        Problem.StartsWith("must ", StringComparison.Ordinal) || Problem.StartsWith("is ", StringComparison.Ordinal)
+            ? $"{JsonPath} {Problem}"
+            : $"{JsonPath}: {Problem}";
 }
 
 public sealed class ConfigException(IReadOnlyList<ConfigError> errors)

@@ -51,8 +51,7 @@ public static class ConfigLoader
         var message = ex.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         if (cut > 0) message = message[..cut];
-        message = message.Replace("Switchboard.Config.", "", StringComparison.Ordinal);
-        return new ConfigError(file, ex.Path ?? "$", message.TrimEnd('.', ' '))
+        return new ConfigError(file, ex.Path ?? "$", ConfigJsonErrors.Describe(message))
         {
             Line = ex.LineNumber is { } line ? line + 1 : null,
         };

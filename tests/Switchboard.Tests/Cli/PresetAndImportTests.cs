@@ -168,7 +168,7 @@ public sealed class PresetAndImportTests : IDisposable
         var ollama = config["providers"]!["ollama"]!;
         ollama["type"]!.GetValue<string>().ShouldBe("openai");
         ollama["preset"]!.GetValue<string>().ShouldBe("deepseek");
-        ollama["baseUrl"]!.GetValue<string>().ShouldBe("https://ollama.com/v1/chat/completions");
+        ollama["baseUrl"]!.GetValue<string>().ShouldBe("https://ollama.com/v1");
         ollama["apiKey"]!.GetValue<string>().ShouldBe("$OLLAMA_API_KEY");
         ollama["timeoutSeconds"]!.GetValue<int>().ShouldBe(120);
         ollama["transformers"]!.ToJsonString().ShouldBe("""["cleancache"]""");

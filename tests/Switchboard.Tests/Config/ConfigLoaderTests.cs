@@ -95,7 +95,8 @@ public sealed class ConfigLoaderTests
     {
         var error = Errors("""{"prot": 1, "providers": {"anthropic": {"type": "anthropic"}}}""").ShouldHaveSingleItem();
 
-        error.Problem.ShouldContain("prot");
+        error.JsonPath.ShouldBe("$.prot");
+        error.Problem.ShouldContain("not a known key");
     }
 
     [Fact]

@@ -134,6 +134,6 @@ public sealed class UpstreamProxyTests : IAsyncLifetime
         var (_, errors) = ConfigLoader.Parse("{\"proxyUrl\": \"" + url + "\", \"providers\": {\"anthropic\": {\"type\": \"anthropic\"}}}", "config.json",
             Switchboard.Providers.ProviderRegistry.CreateDefault(new Switchboard.Providers.UpstreamClient()));
 
-        errors.ShouldHaveSingleItem().ToString().ShouldContain("$.proxyUrl: must be an http:// or https:// URL such as http://127.0.0.1:7890");
+        errors.ShouldHaveSingleItem().ToString().ShouldContain("$.proxyUrl must be an http:// or https:// URL such as http://127.0.0.1:7890");
     }
 }

@@ -9,7 +9,8 @@ namespace Switchboard.Cli.Commands;
 
 /// <summary>
 /// <c>switchboard import ccr [PATH]</c>: merges a claude-code-router config into ours (its providers added or
-/// replaced by name, its Router into <c>routes</c>), checked before it is written, and lists what did not carry over.
+/// replaced by name, its Router into <c>routes</c>), checked before it is written; lists what did not carry over and
+/// every provider, route and setting it replaced (old → new), and keeps the previous config as <c>config.json.bak</c>.
 /// </summary>
 internal static class ImportCommand
 {
@@ -43,29 +44,39 @@ internal static class ImportCommand
             return 2;
         }
 
+        var replaced = new List<string>();
         var providers = editor.Object("providers");
         foreach (var (name, provider) in converted.Providers)
         {
-            console.MarkupLineInterpolated($"provider [bold]{name}[/] ({provider!["type"]}){(providers.ContainsKey(name) ? " replaces the one of that name" : "")}");
+            console.MarkupLineInterpolated($"provider [bold]{name}[/] ({Describe(provider!)})");
+            if (providers[name] is { } old && !JsonNode.DeepEquals(old, provider))
+                replaced.Add($"providers.{name}: {Describe(old)} → {Describe(provider!)}");
             providers[name] = provider!.DeepClone();
         }
         var routes = editor.Object("routes");
         foreach (var (duty, target) in converted.Routes)
         {
             console.MarkupLineInterpolated($"route    [bold]{duty}[/] → {target}");
+            if (routes[duty] is { } old && !JsonNode.DeepEquals(old, target))
+                replaced.Add($"routes.{duty}: {Shown(duty, old)} → {Shown(duty, target!)}");
             routes[duty] = target!.DeepClone();
         }
         foreach (var (key, value) in converted.Settings)
         {
             if (value is JsonObject section)
-                foreach (var (inner, innerValue) in section) editor.Object(key)[inner] = innerValue!.DeepClone();
-            else editor.Root[key] = value!.DeepClone();
+                foreach (var (inner, innerValue) in section) Replace(editor.Object(key), inner, innerValue!, $"{key}.{inner}", replaced);
+            else Replace(editor.Root, key, value!, key, replaced);
             console.MarkupLineInterpolated($"setting  [bold]{key}[/] = {Shown(key, value!)}");
         }
         if (converted.NotCarried.Count > 0)
         {
             console.MarkupLine("[yellow]not carried over:[/]");
             foreach (var item in converted.NotCarried) console.MarkupLineInterpolated($"  - {item}");
+        }
+        if (replaced.Count > 0)
+        {
+            console.MarkupLine("[yellow]replaced (old → new):[/]");
+            foreach (var item in replaced) console.MarkupLineInterpolated($"  - {item}");
         }
 
         if (dryRun)
@@ -74,16 +85,32 @@ internal static class ImportCommand
             console.MarkupLine("[grey](--dry-run: nothing written)[/]");
             return 0;
         }
-        var errors = editor.Save();
+        var errors = ConfigEditor.WriteCheckedKeepingBackup(home, ConfigEditor.Serialize(editor.Root));
         if (errors.Count > 0)
         {
             console.MarkupLine("[red]switchboard: not written; the merged config would not load:[/]");
             foreach (var error in errors) console.WriteLine("  " + error);
             return 2;
         }
-        console.MarkupLineInterpolated($"[green]imported[/] {path} into {home.ConfigFile}");
+        console.MarkupLineInterpolated($"[green]imported[/] {path} into {home.ConfigFile} (the previous config is in {ConfigEditor.BackupFile(home)})");
         if (editor.HadComments) console.MarkupLine("[yellow]note: the comments in config.json were not kept.[/]");
         return 0;
+    }
+
+    /// <summary>Sets <paramref name="key"/>, noting the old value when it was something else.</summary>
+    private static void Replace(JsonObject parent, string key, JsonNode value, string shownAs, List<string> replaced)
+    {
+        if (parent[key] is { } old && !JsonNode.DeepEquals(old, value))
+            replaced.Add($"{shownAs}: {Shown(key, old)} → {Shown(key, value)}");
+        parent[key] = value.DeepClone();
+    }
+
+    /// <summary>A provider in a few words: <c>openai, preset deepseek, https://api.deepseek.com</c>, its URL's login masked.</summary>
+    private static string Describe(JsonNode provider)
+    {
+        string? Text(string key) => provider[key] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+        string?[] parts = [Text("type") ?? "?", Text("preset") is { } preset ? "preset " + preset : null, Secrets.MaskUrl(Text("baseUrl"))];
+        return string.Join(", ", parts.OfType<string>());
     }
 
     /// <summary>A setting as printed: a secret (CCR's <c>APIKEY</c>, a proxy URL's password) masked, as everywhere else.</summary>

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using Switchboard.Cli.Editing;
 using Switchboard.Config;
-using Switchboard.Files;
 
 namespace Switchboard.Cli.Commands;
 
@@ -78,17 +77,14 @@ internal static class PresetCommand
             return 2;
         }
         preset["$schema"] = "./config.schema.json";
-        ConfigFile.CreateIfMissing(home);
-        var backup = home.ConfigFile + ".bak";
-        var previous = File.ReadAllText(home.ConfigFile);
-        var errors = ConfigEditor.WriteChecked(home, ConfigEditor.Serialize(preset));
+        var backup = ConfigEditor.BackupFile(home);
+        var errors = ConfigEditor.WriteCheckedKeepingBackup(home, ConfigEditor.Serialize(preset));
         if (errors.Count > 0)
         {
             console.MarkupLine("[red]switchboard: not installed; the preset would not load:[/]");
             foreach (var error in errors) console.WriteLine("  " + error.ToString().Replace(home.ConfigFile, file, StringComparison.Ordinal));
             return 2;
         }
-        AtomicFile.Write(backup, previous, permissionsOf: home.ConfigFile);
         console.MarkupLineInterpolated($"[green]installed[/] {file} as {home.ConfigFile} (the previous config is in {backup})");
         var unset = Variables(preset).Where(name => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))).Distinct().ToList();
         if (unset.Count > 0) console.MarkupLineInterpolated($"[yellow]set these before use:[/] {string.Join(", ", unset)}");

@@ -67,7 +67,19 @@ internal static class StatusCommand
             ? "the last good config keeps serving"
             : "nothing is running, and `switchboard start` will refuse it until it is fixed";
         console.MarkupLineInterpolated($"config   {file} [red](not valid; {meaning})[/]");
-        foreach (var problem in problems) console.MarkupLineInterpolated($"  [red]-[/] {problem}");
+        foreach (var problem in problems) console.MarkupLineInterpolated($"  [red]-[/] {WithoutFile(problem, file)}");
+    }
+
+    /// <summary>
+    /// A problem as the daemon or the loader words it (<c>FILE:1: $.port must be a whole number</c>) without the file,
+    /// which the line above names: <c>line 1: $.port must be a whole number</c>.
+    /// </summary>
+    private static string WithoutFile(string problem, string file)
+    {
+        if (!problem.StartsWith(file + ":", StringComparison.Ordinal)) return problem;
+        var rest = problem[(file.Length + 1)..];
+        var colon = rest.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 && rest[..colon].All(char.IsAsciiDigit) ? $"line {rest[..colon]}: {rest[(colon + 2)..]}" : rest.TrimStart();
     }
 
     private static void ShowProviders(IAnsiConsole console, IEnumerable<(string Name, string Type, string? BaseUrl)> providers)

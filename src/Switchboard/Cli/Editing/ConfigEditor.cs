@@ -46,7 +46,14 @@ internal sealed class ConfigEditor
         }
         catch (JsonException ex)
         {
-            throw new ConfigException([new ConfigError(file, ex.Path ?? "$", $"not valid JSON: {ex.Message}")]);
+            // The reader appends "LineNumber: … | BytePositionInLine: …"; the line is reported as the loader reports it.
+            var message = ex.Message;
+            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut > 0) message = message[..cut];
+            throw new ConfigException([new ConfigError(file, ex.Path ?? "$", $"not valid JSON: {message.TrimEnd('.', ' ')}")
+            {
+                Line = ex.LineNumber is { } line ? line + 1 : null,
+            }]);
         }
     }
 
@@ -83,6 +90,22 @@ internal sealed class ConfigEditor
 
     /// <summary>Validates and writes; returns the problems instead when the result would not load (nothing is written).</summary>
     public IReadOnlyList<ConfigError> Save() => WriteChecked(Home, Serialize(Root));
+
+    /// <summary>Where a command that replaces parts of the config wholesale (<c>preset install</c>, <c>import ccr</c>) keeps the old one.</summary>
+    public static string BackupFile(SwitchboardHome home) => home.ConfigFile + ".bak";
+
+    /// <summary>
+    /// <see cref="WriteChecked"/>, and once written the previous config is kept as <see cref="BackupFile"/>, as private
+    /// as it was. Nothing is written, backup included, when the new text would not load.
+    /// </summary>
+    public static IReadOnlyList<ConfigError> WriteCheckedKeepingBackup(SwitchboardHome home, string text)
+    {
+        ConfigFile.CreateIfMissing(home);
+        var previous = File.ReadAllText(home.ConfigFile);
+        var errors = WriteChecked(home, text);
+        if (errors.Count == 0) AtomicFile.Write(BackupFile(home), previous, permissionsOf: home.ConfigFile);
+        return errors;
+    }
 
     public static string Serialize(JsonNode node)
     {

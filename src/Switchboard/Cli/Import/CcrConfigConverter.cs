@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 
 namespace Switchboard.Cli.Import;
@@ -5,7 +6,9 @@ namespace Switchboard.Cli.Import;
 /// <summary>
 /// Turns a claude-code-router <c>config.json</c> (seed 004: <c>Providers[]</c>, <c>Router</c>, transformers, <c>APIKEY</c>,
 /// <c>HOST</c>, <c>API_TIMEOUT_MS</c>, <c>NON_INTERACTIVE_MODE</c>) into the parts of ours, and lists what has no
-/// counterpart. Values are copied as written, <c>$VAR</c> references included.
+/// counterpart. Values are copied as written, <c>$VAR</c> references included, except CCR's endpoint URLs (made the
+/// base URL each provider type expects, <see cref="CcrBaseUrl"/>) and transformer names (matched in any case, as CCR
+/// users write <c>"Anthropic"</c>, and written in ours).
 /// </summary>
 internal static class CcrConfigConverter
 {
@@ -26,7 +29,7 @@ internal static class CcrConfigConverter
         var routes = new JsonObject();
         var settings = new JsonObject();
         var notCarried = new List<string>();
-        int? timeoutSeconds = ccr["API_TIMEOUT_MS"] is JsonValue timeout && timeout.TryGetValue<int>(out var ms) ? Math.Max(1, ms / 1000) : null;
+        int? timeoutSeconds = WholeNumber(ccr["API_TIMEOUT_MS"]) is { } ms ? Math.Max(1, ms / 1000) : null;
 
         foreach (var entry in ccr["Providers"] as JsonArray ?? ccr["providers"] as JsonArray ?? [])
         {
@@ -41,8 +44,11 @@ internal static class CcrConfigConverter
         foreach (var (key, value) in ccr["Router"] as JsonObject ?? [])
         {
             var text = value is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-            if (key == "longContextThreshold" && value is JsonValue threshold && threshold.TryGetValue<int>(out var tokens))
-                settings["longContextThreshold"] = tokens;
+            if (key == "longContextThreshold")
+            {
+                if (WholeNumber(value) is { } tokens) settings["longContextThreshold"] = tokens;
+                else notCarried.Add($"Router.longContextThreshold ({value?.ToJsonString()}): not a whole number of tokens");
+            }
             else if (Duties.Contains(key) && text is { Length: > 0 })
                 routes[key] = Target(text);
             else if (text is { Length: > 0 } || value is not null && value is not JsonValue)
@@ -75,28 +81,18 @@ internal static class CcrConfigConverter
         var uses = (transformer?["use"] as JsonArray ?? []).ToList();
         var names = uses.Select(NameOf).ToList();
 
-        var ours = new JsonObject();
-        if (names.Contains("anthropic"))
-        {
-            ours["type"] = "anthropic";
-            if (baseUrl is not null) ours["baseUrl"] = Trim(baseUrl, "/v1/messages");
-        }
-        else if (names.Contains("gemini"))
-        {
-            ours["type"] = "gemini";
-            if (baseUrl is not null) ours["baseUrl"] = baseUrl;
-        }
-        else
-        {
-            ours["type"] = "openai";
-            if (names.FirstOrDefault(ServerTransformers.Contains) is { } preset) ours["preset"] = preset;
-            if (baseUrl is not null) ours["baseUrl"] = baseUrl;
-        }
+        var type = names.Contains("anthropic") ? "anthropic"
+            : names.Contains("gemini") ? "gemini"
+            : baseUrl is not null && CcrBaseUrl.IsOllama(baseUrl) ? "ollama"
+            : "openai";
+        var ours = new JsonObject { ["type"] = type };
+        if (type == "openai" && names.FirstOrDefault(ServerTransformers.Contains) is { } preset) ours["preset"] = preset;
+        if (baseUrl is not null) ours["baseUrl"] = CcrBaseUrl.Normalise(type, baseUrl);
         if (ccr["api_key"]?.GetValue<string>() is { Length: > 0 } apiKey) ours["apiKey"] = apiKey;
         if (ccr["models"] is JsonArray models) ours["models"] = models.DeepClone();
         if (timeoutSeconds is { } seconds) ours["timeoutSeconds"] = seconds;
 
-        var carried = Carry(uses, $"Providers[{name}].transformer.use", ours["type"]!.GetValue<string>(), notCarried);
+        var carried = Carry(uses, $"Providers[{name}].transformer.use", type, notCarried);
         if (carried.Count > 0) ours["transformers"] = carried;
 
         var perModel = new JsonObject();
@@ -109,7 +105,7 @@ internal static class CcrConfigConverter
                 notCarried.Add($"Providers[{name}].transformer.{key}: not a model's {{\"use\": [...]}}");
                 continue;
             }
-            var modelCarried = Carry(modelUses.ToList(), $"Providers[{name}].transformer.{key}.use", ours["type"]!.GetValue<string>(), notCarried);
+            var modelCarried = Carry(modelUses.ToList(), $"Providers[{name}].transformer.{key}.use", type, notCarried);
             if (modelCarried.Count > 0) perModel[key] = new JsonObject { ["transformers"] = modelCarried };
         }
         if (perModel.Count > 0) ours["perModel"] = perModel;
@@ -123,22 +119,38 @@ internal static class CcrConfigConverter
         {
             var name = NameOf(use);
             if (name is "anthropic" or "gemini" || ServerTransformers.Contains(name)) continue; // became the type or preset
-            if (type == "openai" && name is not null && Transformers.Contains(name)) carried.Add(use!.DeepClone());
+            if (type == "openai" && name is not null && Transformers.Contains(name)) carried.Add(Renamed(use!, name));
             else notCarried.Add($"{where}: transformer '{name ?? use?.ToJsonString()}' has no Switchboard counterpart" +
                                 (type == "openai" ? "" : $" for a {type} provider"));
         }
         return carried;
     }
 
+    /// <summary>A transformer's name (<c>"name"</c> or <c>["name", {options}]</c>), lower-cased as ours are.</summary>
     private static string? NameOf(JsonNode? use) => use switch
     {
-        JsonValue value when value.TryGetValue<string>(out var name) => name,
-        JsonArray { Count: > 0 } array when array[0] is JsonValue first && first.TryGetValue<string>(out var name) => name,
+        JsonValue value when value.TryGetValue<string>(out var name) => name.ToLowerInvariant(),
+        JsonArray { Count: > 0 } array when array[0] is JsonValue first && first.TryGetValue<string>(out var name) => name.ToLowerInvariant(),
         _ => null,
     };
 
-    private static string Trim(string url, string suffix) =>
-        url.TrimEnd('/').EndsWith(suffix, StringComparison.Ordinal) ? url.TrimEnd('/')[..^suffix.Length] : url;
+    /// <summary>The transformer as ours spells it: <c>"Maxtoken"</c> → <c>"maxtoken"</c>, options kept.</summary>
+    private static JsonNode Renamed(JsonNode use, string name)
+    {
+        if (use is not JsonArray array) return JsonValue.Create(name);
+        var copy = (JsonArray)array.DeepClone();
+        copy[0] = name;
+        return copy;
+    }
+
+    /// <summary>A count as CCR configs write it: a number, or the same in a string (<c>"60000"</c>).</summary>
+    private static int? WholeNumber(JsonNode? node) => node switch
+    {
+        JsonValue value when value.TryGetValue<int>(out var number) => number,
+        JsonValue value when value.TryGetValue<string>(out var text) &&
+            int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => null,
+    };
 
     private static string Shorten(string? text) => text is null ? "null" : text.Length <= 40 ? text : text[..37] + "...";
 }

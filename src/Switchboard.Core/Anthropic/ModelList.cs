@@ -21,6 +21,10 @@ public sealed class ModelInfo
     /// <summary>Not in Anthropic's list; Claude Code's <c>/model</c> picker shows it under the name.</summary>
     [JsonPropertyName("description")] public string? Description { get; set; }
     [JsonPropertyName("created_at")] public string CreatedAt { get; set; } = "2025-01-01T00:00:00Z";
+    /// <summary>The model's context window in tokens, as Anthropic's list gives it; left out when unknown.</summary>
+    [JsonPropertyName("max_input_tokens")] public int? MaxInputTokens { get; set; }
+    /// <summary>The most tokens one reply may have, as Anthropic's list gives it; left out when unknown.</summary>
+    [JsonPropertyName("max_tokens")] public int? MaxTokens { get; set; }
 }
 
 /// <summary>
@@ -36,4 +40,6 @@ public sealed class UpstreamModel
 {
     [JsonPropertyName("id")] public string? Id { get; set; }
     [JsonPropertyName("display_name")] public string? DisplayName { get; set; }
+    [JsonPropertyName("max_input_tokens")] public int? MaxInputTokens { get; set; }
+    [JsonPropertyName("max_tokens")] public int? MaxTokens { get; set; }
 }

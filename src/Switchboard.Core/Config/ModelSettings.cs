@@ -11,6 +11,12 @@ public sealed record ModelSettings
     /// <summary>Whether this model sees images, over the provider's <c>vision</c> (a text-only model on a provider of vision ones).</summary>
     public bool? Vision { get; set; }
 
+    /// <summary>The model's context window in tokens, over what its provider reports (<c>GET /v1/models</c>, <c>switchboard code</c>).</summary>
+    public int? ContextWindow { get; set; }
+
+    /// <summary>The most tokens one reply may have, over what its provider reports.</summary>
+    public int? MaxOutputTokens { get; set; }
+
     /// <summary>Whether <paramref name="pattern"/> (an exact name, or a prefix ending in <c>*</c>) names <paramref name="model"/>.</summary>
     public static bool Matches(string pattern, string model) => pattern.EndsWith('*')
         ? model.StartsWith(pattern[..^1], StringComparison.Ordinal)

@@ -63,15 +63,26 @@ public sealed record ProviderConfig
     /// </summary>
     public List<JsonElement>? Transformers { get; set; }
 
-    /// <summary><c>openai</c> only: settings for single models, by exact name or by a prefix ending in <c>*</c>.</summary>
+    /// <summary>
+    /// Settings for single models, by exact name or by a prefix ending in <c>*</c>: the context window and output
+    /// limit and vision on every type, transformers on <c>openai</c> only.
+    /// </summary>
     public Dictionary<string, ModelSettings>? PerModel { get; set; }
 
     /// <summary>Whether <paramref name="model"/> sees images: its <c>perModel</c> entry (exact, else the longest prefix) over <see cref="Vision"/>.</summary>
-    public bool? VisionOf(string model) =>
-        (PerModel ?? []).Where(entry => entry.Value.Vision is not null && ModelSettings.Matches(entry.Key, model))
+    public bool? VisionOf(string model) => PerModelValue(model, settings => settings.Vision) ?? Vision;
+
+    /// <summary><paramref name="model"/>'s <c>perModel.*.contextWindow</c> (exact, else the longest prefix), if set.</summary>
+    public int? ContextWindowOf(string model) => PerModelValue(model, settings => settings.ContextWindow);
+
+    /// <summary><paramref name="model"/>'s <c>perModel.*.maxOutputTokens</c> (exact, else the longest prefix), if set.</summary>
+    public int? MaxOutputTokensOf(string model) => PerModelValue(model, settings => settings.MaxOutputTokens);
+
+    private T? PerModelValue<T>(string model, Func<ModelSettings, T?> value) where T : struct =>
+        (PerModel ?? []).Where(entry => value(entry.Value) is not null && ModelSettings.Matches(entry.Key, model))
             .OrderByDescending(entry => entry.Key == model ? int.MaxValue : entry.Key.Length)
-            .Select(entry => entry.Value.Vision)
-            .FirstOrDefault() ?? Vision;
+            .Select(entry => value(entry.Value))
+            .FirstOrDefault();
 
     [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds ?? 600);

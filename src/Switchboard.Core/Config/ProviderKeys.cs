@@ -15,7 +15,7 @@ internal static class ProviderKeys
         ("strictThinking", c => c.StrictThinking is not null, ["ollama"]),
         ("preset", c => c.Preset is not null, ["openai"]),
         ("transformers", c => c.Transformers is not null, ["openai"]),
-        ("perModel", c => c.PerModel is not null, ["openai"]),
+        ("perModel.*.transformers", c => c.PerModel?.Values.Any(settings => settings.Transformers is not null) == true, ["openai"]),
         ("region", c => c.Region is not null, ["bedrock"]),
         ("profile", c => c.Profile is not null, ["bedrock"]),
     ];
@@ -25,6 +25,11 @@ internal static class ProviderKeys
         foreach (var (key, isSet, types) in Scoped)
             if (isSet(config) && !types.Contains(config.Type))
                 yield return (key, $"applies to {string.Join(" and ", types)} providers only");
+        foreach (var (model, settings) in config.PerModel ?? [])
+        {
+            if (settings.ContextWindow is < 1024) yield return ($"perModel.{model}.contextWindow", "must be at least 1024 tokens");
+            if (settings.MaxOutputTokens is < 1) yield return ($"perModel.{model}.maxOutputTokens", "must be at least 1 token");
+        }
         if (config.BaseUrl is { } baseUrl && !IsHttpUrl(EnvExpander.Expand(baseUrl)))
             yield return ("baseUrl", $"'{Secrets.MaskUrl(baseUrl)}' is not an http:// or https:// URL");
     }

@@ -12,5 +12,8 @@ public interface IModelLister
         IReadOnlyList<KeyValuePair<string, string>> clientHeaders, CancellationToken cancellationToken);
 }
 
-/// <summary>One model as its provider names it; <paramref name="DisplayName"/> when the upstream gives one.</summary>
-public sealed record ListedModel(string Id, string? DisplayName = null);
+/// <summary>
+/// One model as its provider names it; <paramref name="DisplayName"/> when the upstream gives one.
+/// <paramref name="ContextWindow"/> (input tokens) and <paramref name="MaxOutputTokens"/> when the upstream tells.
+/// </summary>
+public sealed record ListedModel(string Id, string? DisplayName = null, int? ContextWindow = null, int? MaxOutputTokens = null);

@@ -48,7 +48,7 @@ internal static class ClaudeCodeSetup
     }
 
     public static Wiring For(string url, SwitchboardConfig? config, IReadOnlyList<ModelTarget> localModels, Flags flags,
-        SetupToken? setupToken = null)
+        SetupToken? setupToken = null, IReadOnlyDictionary<ModelTarget, int>? windows = null)
     {
         setupToken ??= SetupToken.None;
         var variables = new List<(string, string)>(ClaudeEnvironment.For(url, config?.ApiKey));
@@ -66,10 +66,12 @@ internal static class ClaudeCodeSetup
         // Never bridged: Claude Code's background classifier, titles and summaries run on the Haiku slot.
         var haiku = slots.Haiku ?? claudeCode.InternalClassifierModel;
 
+        var bound = new List<ModelTarget>();
         void Slot(string label, string prefix, string? target)
         {
             if (target is null) return;
             var parsed = Router.Parse(target, target, config);
+            bound.Add(parsed);
             variables.Add((prefix, target));
             variables.Add((prefix + "_NAME", $"{parsed.Model} ({parsed.Provider}, {label[..label.IndexOf(' ')]} slot)"));
             variables.Add((prefix + "_DESCRIPTION", $"{parsed.Provider} via Switchboard"));
@@ -91,7 +93,15 @@ internal static class ClaudeCodeSetup
             {
                 variables.Add(("CLAUDE_CODE_SUBAGENT_MODEL", subagent));
                 summary.Add($"subagents    {subagent}");
+                bound.Add(target);
             }
+        }
+
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ContextWindows.Variable)) &&
+            ContextWindows.Smallest(config, bound, windows ?? new Dictionary<ModelTarget, int>()) is { } window)
+        {
+            variables.Add((ContextWindows.Variable, window.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            summary.Add($"window       {window} tokens for the non-Claude models (Claude Code compacts before it)");
         }
 
         if (flags.Discovery ?? claudeCode.Discovery)
@@ -132,8 +142,18 @@ internal static class ClaudeCodeSetup
     {
         using var lookup = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var localModels = config is null ? [] : await LocalModelsAsync(config, lookup.Token);
-        var wiring = For(url, config, localModels, flags, setupToken);
+        var bindable = config is null ? [] : localModels.Concat(BoundTargets(config)).ToList();
+        var windows = config is null ? null : await ContextWindows.ReportedAsync(config, bindable, lookup.Token);
+        var wiring = For(url, config, localModels, flags, setupToken, windows);
         return headless ? wiring with { Variables = [.. wiring.Variables, .. HeadlessEnvironment.Variables] } : wiring;
+    }
+
+    /// <summary>The models named in <c>claudeCode.slots</c> and <c>subagentModel</c>, whose windows are worth asking for.</summary>
+    private static IEnumerable<ModelTarget> BoundTargets(SwitchboardConfig config)
+    {
+        var slots = config.ClaudeCode.Slots ?? new SlotBindings();
+        return new[] { slots.Custom, slots.Sonnet, slots.Opus, slots.Haiku ?? config.ClaudeCode.InternalClassifierModel, config.SubagentModel }
+            .OfType<string>().Where(target => target.Length > 0).Select(target => Router.Parse(target, target, config));
     }
 
     /// <summary>Installed models of the local (loopback) Ollama providers, in config order; none when Ollama is down.</summary>

@@ -85,6 +85,8 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
                     ? display
                     : $"{model.DisplayName ?? model.Id} ({name})",
                 Description = $"{name} via Switchboard",
+                MaxInputTokens = provider.ContextWindowOf(model.Id) ?? model.ContextWindow,
+                MaxTokens = provider.MaxOutputTokensOf(model.Id) ?? model.MaxOutputTokens,
             });
         }));
         var all = listed.SelectMany(models => models).ToList();

@@ -52,7 +52,7 @@ public sealed partial class ScriptedGemini : IAsyncDisposable
         {
             await AnthropicWire.WriteJsonAsync(context, """
                 {"models":[
-                  {"name":"models/gemini-2.5-pro","displayName":"Gemini 2.5 Pro","supportedGenerationMethods":["generateContent","countTokens"]},
+                  {"name":"models/gemini-2.5-pro","displayName":"Gemini 2.5 Pro","inputTokenLimit":1048576,"outputTokenLimit":65536,"supportedGenerationMethods":["generateContent","countTokens"]},
                   {"name":"models/text-embedding-004","displayName":"Text Embedding 004","supportedGenerationMethods":["embedContent"]}
                 ]}
                 """);

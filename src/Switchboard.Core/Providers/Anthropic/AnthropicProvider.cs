@@ -59,7 +59,8 @@ internal sealed class AnthropicProvider(
         var list = await response.Content.ReadFromJsonAsync(AnthropicJson.Default.UpstreamModelList, cancellationToken).ConfigureAwait(false);
         return (list?.Data ?? [])
             .Where(model => !string.IsNullOrWhiteSpace(model?.Id))
-            .Select(model => new ListedModel(model!.Id!, string.IsNullOrWhiteSpace(model.DisplayName) ? null : model.DisplayName))
+            .Select(model => new ListedModel(model!.Id!, string.IsNullOrWhiteSpace(model.DisplayName) ? null : model.DisplayName,
+                model.MaxInputTokens, model.MaxTokens))
             .ToList();
     }
 

@@ -84,7 +84,7 @@ internal sealed class GeminiProvider(string name, ProviderConfig config, Upstrea
         var list = await response.Content.ReadFromJsonAsync(GeminiJson.Default.GeminiModelList, cancellationToken).ConfigureAwait(false);
         return (list?.Models ?? [])
             .Where(model => model.SupportedGenerationMethods?.Contains("generateContent") != false)
-            .Select(model => new ListedModel(GeminiModels.Bare(model.Name), model.DisplayName))
+            .Select(model => new ListedModel(GeminiModels.Bare(model.Name), model.DisplayName, model.InputTokenLimit, model.OutputTokenLimit))
             .ToList();
     }
 

@@ -183,6 +183,8 @@ internal sealed class GeminiModelInfo
     /// <summary><c>models/gemini-2.5-pro</c>.</summary>
     public required string Name { get; set; }
     public string? DisplayName { get; set; }
+    public int? InputTokenLimit { get; set; }
+    public int? OutputTokenLimit { get; set; }
     public List<string>? SupportedGenerationMethods { get; set; }
 }
 

@@ -69,10 +69,19 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
         }
     }
 
-    /// <summary>Installed models; none (not an error) while Ollama is down, so a listing never waits on it twice.</summary>
+    /// <summary>
+    /// Installed models, each with the window its requests get (<see cref="OllamaRequestMapper.Window"/>, from
+    /// <c>/api/show</c>, cached); none (not an error) while Ollama is down, so a listing never waits on it twice.
+    /// </summary>
     public async Task<IReadOnlyList<ListedModel>> ListModelsAsync(
-        IReadOnlyList<KeyValuePair<string, string>> clientHeaders, CancellationToken cancellationToken) =>
-        (await Catalog.ListAsync(cancellationToken).ConfigureAwait(false)).Select(name => new ListedModel(name)).ToList();
+        IReadOnlyList<KeyValuePair<string, string>> clientHeaders, CancellationToken cancellationToken)
+    {
+        var names = await Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
+        if (_anthropicMode is not null) return names.Select(name => new ListedModel(name)).ToList();
+        return await Task.WhenAll(names.Select(async name => new ListedModel(name,
+            ContextWindow: OllamaRequestMapper.Window(await Catalog.ShowAsync(name, cancellationToken).ConfigureAwait(false), _endpoint.Config.NumCtx))))
+            .ConfigureAwait(false);
+    }
 
     public Task<ModelCapabilities> DescribeModelAsync(string model, CancellationToken cancellationToken) =>
         Catalog.ShowAsync(model, cancellationToken);

@@ -14,6 +14,14 @@ internal static class OllamaRequestMapper
     /// <summary>Large enough for Claude Code's prompts, small enough for local memory when the model allows more.</summary>
     public const int DefaultContextCap = 65536;
 
+    /// <summary>The <c>num_ctx</c> sent: the configured one, else the model's context length capped at <see cref="DefaultContextCap"/>.</summary>
+    public static int? NumCtx(ModelCapabilities info, int? numCtx) =>
+        numCtx ?? (info.ContextLength is { } length ? Math.Min(length, DefaultContextCap) : null);
+
+    /// <summary>The window a request really gets: the <c>num_ctx</c> sent, never more than the model was built for.</summary>
+    public static int? Window(ModelCapabilities info, int? numCtx) =>
+        NumCtx(info, numCtx) is { } sent ? Math.Min(sent, info.ContextLength ?? sent) : null;
+
     public static OllamaChatRequest Map(MessagesRequest request, string model, ModelCapabilities info, bool think, int? numCtx)
     {
         var messages = new List<OllamaMessage>();
@@ -46,7 +54,7 @@ internal static class OllamaRequestMapper
             Think = think ? true : request.Thinking?.Type == "disabled" && info.Thinking ? false : null,
             Options = new OllamaOptions
             {
-                NumCtx = numCtx ?? (info.ContextLength is { } length ? Math.Min(length, DefaultContextCap) : null),
+                NumCtx = NumCtx(info, numCtx),
                 NumPredict = request.MaxTokens,
                 Temperature = request.Temperature,
                 TopP = request.TopP,

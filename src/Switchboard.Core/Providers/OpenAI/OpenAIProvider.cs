@@ -110,13 +110,21 @@ internal sealed partial class OpenAIProvider : IProvider, IModelLister
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         using var list = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!list.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array) return [];
-        // OpenRouter adds a display "name"; the others give the id alone.
+        // OpenRouter adds a display "name", "context_length" and "top_provider.max_completion_tokens"; vLLM adds
+        // "max_model_len"; the others give the id alone.
         return data.EnumerateArray()
             .Where(model => model.ValueKind == JsonValueKind.Object && model.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
             .Select(model => new ListedModel(model.GetProperty("id").GetString()!,
-                model.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null))
+                model.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null,
+                PositiveInt(model, "context_length") ?? PositiveInt(model, "max_model_len"),
+                model.TryGetProperty("top_provider", out var top) && top.ValueKind == JsonValueKind.Object ? PositiveInt(top, "max_completion_tokens") : null))
             .ToList();
     }
+
+    private static int? PositiveInt(JsonElement element, string property) =>
+        element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) && number > 0
+            ? number
+            : null;
 
     /// <summary>Chat-completions servers have no count endpoint: counted here with a real tokenizer.</summary>
     public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>

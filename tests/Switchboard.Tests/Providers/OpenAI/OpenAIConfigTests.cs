@@ -89,12 +89,12 @@ public sealed class OpenAIConfigTests
     [Fact]
     public void Parse_OpenAIKeysOnOtherProviderTypes_AreErrors()
     {
-        var errors = Errors("""{"type": "ollama", "preset": "vllm", "transformers": ["cleancache"], "perModel": {}}""");
+        var errors = Errors("""{"type": "ollama", "preset": "vllm", "transformers": ["cleancache"], "perModel": {"m": {"transformers": []}}}""");
 
         errors.Select(e => (e.JsonPath, e.Problem)).ShouldBe([
             ("$.providers.p.preset", "applies to openai providers only"),
             ("$.providers.p.transformers", "applies to openai providers only"),
-            ("$.providers.p.perModel", "applies to openai providers only")]);
+            ("$.providers.p.perModel.*.transformers", "applies to openai providers only")]);
     }
 
     [Fact]

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Config;
+using Switchboard.Providers;
+using Switchboard.Routing;
+
+namespace Switchboard.Cli;
+
+/// <summary>
+/// The window <c>switchboard code</c> tells Claude Code for the non-Anthropic models it binds. Claude Code 2.1.330
+/// assumes 1M tokens for a model id it does not know and never compacts a 32k local model in time; its gateway
+/// discovery keeps only <c>id</c>/<c>display_name</c>/<c>description</c> of <c>GET /v1/models</c> (the
+/// <c>max_input_tokens</c> cache is off in that build), but it reads <see cref="Variable"/> as the window of every
+/// unknown model, and never for a Claude model. So the variable carries the smallest window among the bound models.
+/// </summary>
+internal static class ContextWindows
+{
+    public const string Variable = "CLAUDE_CODE_MAX_CONTEXT_TOKENS";
+
+    /// <summary>What the providers of <paramref name="targets"/> (other than <c>anthropic</c>) list as each model's window.</summary>
+    public static async Task<IReadOnlyDictionary<ModelTarget, int>> ReportedAsync(
+        SwitchboardConfig config, IEnumerable<ModelTarget> targets, CancellationToken cancellationToken)
+    {
+        var windows = new Dictionary<ModelTarget, int>();
+        var providers = targets.Select(target => target.Provider).Distinct(StringComparer.Ordinal)
+            .Where(name => config.Providers.TryGetValue(name, out var provider) && provider.Type != "anthropic").ToList();
+        if (providers.Count == 0) return windows;
+        using var upstream = new UpstreamClient();
+        using var snapshot = new ConfigSnapshot(config, ProviderRegistry.CreateDefault(upstream, NullLoggerFactory.Instance), version: 1);
+        foreach (var name in providers)
+        {
+            if (snapshot.Providers[name] is not IModelLister lister) continue;
+            try
+            {
+                foreach (var model in await lister.ListModelsAsync([], cancellationToken))
+                    if (model.ContextWindow is { } window) windows[new ModelTarget(name, model.Id)] = window;
+            }
+            catch (Exception ex) when (ex is Anthropic.AnthropicErrorException or HttpRequestException or OperationCanceledException
+                                           or System.Text.Json.JsonException or IOException)
+            {
+                // Not answering: its models' windows stay unknown, and Claude Code's own assumption stands.
+            }
+        }
+        return windows;
+    }
+
+    /// <summary>
+    /// The smallest known window among the non-Anthropic <paramref name="bound"/> models: <c>perModel.*.contextWindow</c>,
+    /// else what the provider reported; null when none is known.
+    /// </summary>
+    public static int? Smallest(SwitchboardConfig config, IEnumerable<ModelTarget> bound, IReadOnlyDictionary<ModelTarget, int> reported) =>
+        bound.Where(target => config.Providers.TryGetValue(target.Provider, out var provider) && provider.Type != "anthropic")
+            .Select(target => config.Providers[target.Provider].ContextWindowOf(target.Model)
+                              ?? (reported.TryGetValue(target, out var window) ? window : (int?)null))
+            .Where(window => window is > 0)
+            .Min();
+}

@@ -66,7 +66,9 @@ internal static class CodeCommand
 
         // Before anything starts: Claude Code would retry the router's 401 for minutes (issue 15, item 2).
         var headlessArgs = parsed.NonInteractive || claudeArgs.Any(arg => arg is "-p" or "--print");
-        if (await CheckLoginAsync(home, parsed, claude, headlessArgs, console) is { } refused) return refused;
+        // (Claude Code's --help and --version need no login.)
+        var asksNoModel = claudeArgs.Any(arg => arg is "--help" or "-h" or "--version" or "-v");
+        if (!asksNoModel && await CheckLoginAsync(home, parsed, claude, headlessArgs, console) is { } refused) return refused;
 
         // The shared daemon, or (when options change the config for this run) a router of its own.
         var (router, exitCode) = await CodeRouter.StartAsync(home, parsed.Run, console);

@@ -23,6 +23,7 @@ public static class CliApp
             ModelPickerCommand.Create(),
             ModelSettingCommand.Subagent.Create(),
             ModelSettingCommand.InternalClassifier.Create(),
+            ModelSettingCommand.Default.Create(),
             ServiceCommand.Create(),
             ImportCommand.Create(),
             PresetCommand.Create(),

@@ -10,7 +10,7 @@ public sealed class ActivateCommandTests : IAsyncLifetime
     private readonly CliRunner _cli;
     private ScriptedOllama _ollama = null!;
 
-    private static readonly Dictionary<string, string> Environment = new() { ["SB_TEST_DOOR_KEY"] = "door-789" };
+    private static readonly Dictionary<string, string> Environment = new() { ["SB_TEST_DOOR_KEY"] = "door-789", ["ANTHROPIC_API_KEY"] = "sk-ant-api03-test" };
 
     public ActivateCommandTests() => _cli = new CliRunner(_home);
 

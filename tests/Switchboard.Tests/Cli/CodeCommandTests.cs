@@ -84,7 +84,7 @@ public sealed class CodeCommandTests : IAsyncLifetime
         // When switchboard code runs it with flags that are claude's, not ours
         var result = await _cli.RunAsync(["code", "-p", "two words", "--model", "x:y", "--help"],
             path: $"{_bin}:/usr/bin:/bin", stdin: "piped input",
-            environment: new Dictionary<string, string> { ["SB_TEST_DOOR_KEY"] = "door-123" });
+            environment: new Dictionary<string, string> { ["SB_TEST_DOOR_KEY"] = "door-123", ["ANTHROPIC_API_KEY"] = "sk-ant-api03-test" });
 
         // Then every argument, the router URL, the client key header, stdin and the exit code pass through
         result.ExitCode.ShouldBe(7, result.ToString());

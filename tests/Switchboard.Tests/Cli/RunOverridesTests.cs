@@ -109,15 +109,17 @@ public sealed class RunOverridesTests : IAsyncLifetime
         var port = TestPorts.Free();
         _home.WriteConfig("{\"port\": " + port + """, "providers": { "anthropic": { "type": "anthropic" } } }""");
 
-        var flagged = await _cli.RunAsync(["code", "--non-interactive", "-p", "x"], path: path);
+        // (with a key: the default route goes to Anthropic)
+        var key = new Dictionary<string, string> { ["ANTHROPIC_API_KEY"] = "sk-ant-api03-test" };
+        var flagged = await _cli.RunAsync(["code", "--non-interactive", "-p", "x"], path: path, environment: key);
         flagged.ExitCode.ShouldBe(0, flagged.ToString());
         flagged.Stdout.ShouldContain("ci=true term=dumb color=0 readline=1 args=-p x");
 
         // Without the flag nothing headless is set, unless the config asks for it
-        var plain = await _cli.RunAsync(["code", "-p", "x"], path: path, environment: new Dictionary<string, string> { ["TERM"] = "xterm", ["CI"] = "" });
+        var plain = await _cli.RunAsync(["code", "-p", "x"], path: path, environment: new Dictionary<string, string> { ["TERM"] = "xterm", ["CI"] = "", ["ANTHROPIC_API_KEY"] = "sk-ant-api03-test" });
         plain.Stdout.ShouldContain("ci= term=xterm");
         _home.WriteConfig("{\"port\": " + port + """, "claudeCode": { "nonInteractive": true }, "providers": { "anthropic": { "type": "anthropic" } } }""");
-        var configured = await _cli.RunAsync(["code", "-p", "x"], path: path);
+        var configured = await _cli.RunAsync(["code", "-p", "x"], path: path, environment: key);
         configured.Stdout.ShouldContain("ci=true term=dumb");
     }
 }

@@ -64,6 +64,12 @@ internal static class CodeCommand
             return ClaudeNotFound;
         }
 
+        // Before anything starts: Claude Code would retry the router's 401 for minutes (issue 15, item 2).
+        var headlessArgs = parsed.NonInteractive || claudeArgs.Any(arg => arg is "-p" or "--print");
+        // (Claude Code's --help and --version need no login.)
+        var asksNoModel = claudeArgs.Any(arg => arg is "--help" or "-h" or "--version" or "-v");
+        if (!asksNoModel && await CheckLoginAsync(home, parsed, claude, headlessArgs, console) is { } refused) return refused;
+
         // The shared daemon, or (when options change the config for this run) a router of its own.
         var (router, exitCode) = await CodeRouter.StartAsync(home, parsed.Run, console);
         if (router is null) return exitCode;
@@ -88,6 +94,29 @@ internal static class CodeCommand
         if (info.RedirectStandardInput) process.StandardInput.Close();
         await process.WaitForExitAsync();
         return process.ExitCode;
+    }
+
+    /// <summary>
+    /// Null to go on; else the exit code. Headless (or without a terminal) the advice ends the run; at a terminal the
+    /// user may make the first installed local model the default and go on.
+    /// </summary>
+    private static async Task<int?> CheckLoginAsync(SwitchboardHome home, CodeArguments parsed, string claude, bool headless, IAnsiConsole console)
+    {
+        ConfigFile.CreateIfMissing(home);
+        if (ClaudeEnvironment.Configured(home) is not { } file) return null;
+        var config = parsed.Run.Overrides.Apply(file);
+        if (config.ClaudeCode.NonInteractive) headless = true;
+        if (MissingLoginCheck.UnsignedAnthropicDefault(config, MissingLoginCheck.RequestedModel(parsed.ClaudeArgs)) is not { } target) return null;
+
+        using var lookup = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var localModels = await ClaudeCodeSetup.LocalModelsAsync(config, lookup.Token);
+        MissingLoginCheck.Advise(console, target, claude, localModels);
+        if (headless || localModels.Count == 0 || Console.IsInputRedirected) return 2;
+
+        console.Write(new Markup($"Make [bold]{Markup.Escape(localModels[0].ToString())}[/] the default and go on? [[y/N]] "));
+        if (Console.ReadLine()?.Trim() is not ("y" or "Y" or "yes")) return 2;
+        var written = await ModelSettingCommand.Default.RunAsync(home, localModels[0].ToString(), console, CancellationToken.None);
+        return written == 0 ? null : written;
     }
 
     internal static string? FindOnPath(IEnumerable<string> names, string? path = null)

@@ -6,7 +6,8 @@ using Switchboard.Config;
 namespace Switchboard.Cli.Commands;
 
 /// <summary>
-/// <c>switchboard model-subagent [N|provider:model|default]</c> and the same for <c>internal-classifier</c>: without an
+/// <c>switchboard model-subagent [N|provider:model|default]</c> and the same for <c>internal-classifier</c> and
+/// <c>model-default</c> (the default route): without an
 /// argument, show the setting and a numbered menu; with a number or a <c>provider:model</c> name (which does not shift
 /// as models are installed), write that model to the config; with <c>0</c> or <c>default</c>, remove the setting. Claude Code reads these once at start: they apply at the next
 /// <c>switchboard code</c>.
@@ -32,6 +33,10 @@ internal sealed class ModelSettingCommand
     public static readonly ModelSettingCommand InternalClassifier = new("internal-classifier",
         "the model behind Claude Code's Haiku slot: its safety classifier, titles and summaries",
         "Anthropic's Haiku (recommended: a local model here can make Bash and other tools fail)", ["claudeCode", "internalClassifierModel"]);
+
+    public static readonly ModelSettingCommand Default = new("model-default",
+        "the default route: where Claude Code's requests go when no duty route or rule claims them",
+        "defaultProvider, with the model Claude Code asks for", ["routes", "default"]);
 
     public string ConfigKey => string.Join('.', _path);
 
@@ -101,7 +106,9 @@ internal sealed class ModelSettingCommand
         }
         console.MarkupLineInterpolated($"{ConfigKey} = [bold]{target ?? "default"}[/] ({(target is null ? _defaultMeaning : "written")}) in {home.ConfigFile}");
         if (editor.HadComments) console.MarkupLine("[yellow]note: the comments in config.json were not kept.[/]");
-        console.MarkupLine("Takes effect at the next [bold]switchboard code[/] (Claude Code reads it once, at start).");
+        console.MarkupLine(_path[0] == "routes"
+            ? "Routes apply at once (the router reloads the file)."
+            : "Takes effect at the next [bold]switchboard code[/] (Claude Code reads it once, at start).");
         return 0;
     }
 
@@ -131,6 +138,10 @@ internal sealed class ModelSettingCommand
     }
 
     /// <summary>What Claude Code got at start, when this runs inside a session (from its Bash tool, say).</summary>
-    private string? ActiveValue() => Environment.GetEnvironmentVariable(
-        _path[^1] == "subagentModel" ? "CLAUDE_CODE_SUBAGENT_MODEL" : "ANTHROPIC_DEFAULT_HAIKU_MODEL");
+    private string? ActiveValue() => _path[^1] switch
+    {
+        "subagentModel" => Environment.GetEnvironmentVariable("CLAUDE_CODE_SUBAGENT_MODEL"),
+        "internalClassifierModel" => Environment.GetEnvironmentVariable("ANTHROPIC_DEFAULT_HAIKU_MODEL"),
+        _ => null,
+    };
 }

@@ -96,7 +96,8 @@ public sealed class SetupTokenTests : IAsyncLifetime
             var withoutToken = new Dictionary<string, string> { ["CLAUDE_CONFIG_DIR"] = _claudeDir.Folder };
 
             // Given a router already running that was started without the token
-            (await cli.RunAsync(["start"], environment: withoutToken)).ExitCode.ShouldBe(0);
+            var started = await cli.RunAsync(["start"], environment: withoutToken);
+            started.ExitCode.ShouldBe(0, started.ToString());
 
             // When `code` runs with the token set, it warns that the running router does not have it (and the stale login is refused)
             var stale = await cli.RunAsync(["code", "--non-interactive", "-p", "x"], path: path, environment: withToken);

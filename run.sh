@@ -18,9 +18,10 @@ fi
 
 if ! command -v claude >/dev/null 2>&1; then
   tools="$repo/artifacts/claude-code"
-  if [ ! -x "$tools/node_modules/.bin/claude" ]; then
+  # (Re)install when the pin in tests/e2e changed since the last install.
+  if [ ! -x "$tools/node_modules/.bin/claude" ] || ! cmp -s "$repo/tests/e2e/package-lock.json" "$tools/package-lock.json"; then
     command -v npm >/dev/null 2>&1 || { echo "run.sh: npm is needed to install Claude Code" >&2; exit 1; }
-    echo "run.sh: installing Claude Code 2.1.330 into $tools..." >&2
+    echo "run.sh: installing the pinned Claude Code ($(sed -n 's/.*"@anthropic-ai\/claude-code": "\(.*\)".*/\1/p' "$repo/tests/e2e/package.json" | head -1)) into $tools..." >&2
     mkdir -p "$tools"
     cp "$repo/tests/e2e/package.json" "$repo/tests/e2e/package-lock.json" "$tools/"
     (cd "$tools" && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error >&2)

@@ -50,7 +50,7 @@ public sealed class ClaudeCodeEndToEndTests : IAsyncLifetime
         request.Query.ShouldBe("?beta=true");
         request.Header("x-api-key").ShouldBe("sk-ant-api03-e2e-test-key");
         request.Header("anthropic-beta")!.ShouldContain("claude-code-20250219");
-        request.Header("user-agent")!.ShouldStartWith("claude-cli/2.1.330");
+        request.Header("user-agent")!.ShouldStartWith($"claude-cli/{ClaudeCodeRunner.PinnedVersion} ");
         request.BodyText.ShouldContain("Say something distinctive.");
     }
 

@@ -24,6 +24,15 @@ public sealed class ClaudeCodeRunner : IDisposable
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
+    /// <summary>The Claude Code version tests/e2e/package.json pins, so assertions on it follow the pin.</summary>
+    public static string PinnedVersion { get; } = ReadPinnedVersion();
+
+    private static string ReadPinnedVersion()
+    {
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot, "tests", "e2e", "package.json")));
+        return manifest.RootElement.GetProperty("dependencies").GetProperty("@anthropic-ai/claude-code").GetString()!;
+    }
+
     public static string ClaudeExecutable
     {
         get

@@ -72,7 +72,7 @@ public sealed class EventStreamBuilder(string provider)
         {
             Type = StreamEventTypes.ContentBlockStart,
             Index = _index,
-            ContentBlock = new ContentBlock { Type = ContentBlockTypes.ToolUse, Id = id, Name = name, Input = EmptyObject },
+            ContentBlock = new ContentBlock { Type = ContentBlockTypes.ToolUse, Id = id, Name = name, Input = JsonValues.EmptyObject },
         });
     }
 
@@ -150,5 +150,4 @@ public sealed class EventStreamBuilder(string provider)
     private void Delta(StreamDelta delta) =>
         _pending.Add(new StreamEvent { Type = StreamEventTypes.ContentBlockDelta, Index = _index, Delta = delta });
 
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }

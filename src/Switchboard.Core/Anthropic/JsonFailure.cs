@@ -28,11 +28,15 @@ internal static partial class JsonFailure
     /// <summary>The whole path, <c>$</c>-rooted: the serializer's, plus a nested read's.</summary>
     public static string FullPath(JsonException ex) => (ex.Path ?? "$") + (ex.Data[InnerPathKey] as string ?? "");
 
-    /// <summary>The message without the <c>Path: … | LineNumber: …</c> tail the serializer appends.</summary>
+    /// <summary>
+    /// The message without the position tail .NET appends: the serializer's <c>Path: … | LineNumber: …</c>, the
+    /// reader's <c>LineNumber: … | BytePositionInLine: …</c>. Callers report the position in their own words.
+    /// </summary>
     public static string CoreMessage(JsonException ex)
     {
         var message = ex.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut < 0) cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;
     }
 

@@ -100,7 +100,7 @@ public sealed class MessageAccumulator
 
         private static JsonElement ParseInput(string json)
         {
-            if (string.IsNullOrWhiteSpace(json)) return EmptyObject;
+            if (string.IsNullOrWhiteSpace(json)) return JsonValues.EmptyObject;
             try
             {
                 using var document = JsonDocument.Parse(json);
@@ -121,6 +121,5 @@ public sealed class MessageAccumulator
             return JsonSerializer.SerializeToElement(list, CoreJson.Default.ListJsonElement);
         }
 
-        private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
     }
 }

@@ -55,7 +55,7 @@ public static class MessageEvents
                 if (!string.IsNullOrEmpty(block.Signature)) yield return Delta(index, new StreamDelta { Type = DeltaTypes.Signature, Signature = block.Signature });
                 break;
             case { } type when type.EndsWith("tool_use", StringComparison.Ordinal) && block.Input is { } input:
-                yield return Start(index, new ContentBlock { Type = type, Id = block.Id, Name = block.Name, Input = EmptyObject, Extra = block.Extra });
+                yield return Start(index, new ContentBlock { Type = type, Id = block.Id, Name = block.Name, Input = JsonValues.EmptyObject, Extra = block.Extra });
                 var json = input.GetRawText();
                 if (json != "{}") yield return Delta(index, new StreamDelta { Type = DeltaTypes.InputJson, PartialJson = json });
                 break;
@@ -71,5 +71,4 @@ public static class MessageEvents
     private static StreamEvent Delta(int index, StreamDelta delta) =>
         new() { Type = StreamEventTypes.ContentBlockDelta, Index = index, Delta = delta };
 
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Switchboard.Anthropic;
 using Switchboard.Providers;
 
 namespace Switchboard.Config;
@@ -47,11 +48,8 @@ public static class ConfigLoader
 
     private static ConfigError FromJsonException(string file, JsonException ex)
     {
-        // System.Text.Json appends "Path: … | LineNumber: …" to its messages; we report those separately.
-        var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut > 0) message = message[..cut];
-        return new ConfigError(file, ex.Path ?? "$", ConfigJsonErrors.Describe(message))
+        // The path and line are reported separately, not as .NET's tail on the message.
+        return new ConfigError(file, ex.Path ?? "$", ConfigJsonErrors.Describe(JsonFailure.CoreMessage(ex)))
         {
             Line = ex.LineNumber is { } line ? line + 1 : null,
         };

@@ -84,9 +84,9 @@ public sealed partial class ConfigStore
         return info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1);
     }
 
-    [LoggerMessage(100, LogLevel.Information, "Config reloaded from {File} (version {Version})")]
+    [LoggerMessage(EventIds.ConfigReloaded, LogLevel.Information, "Config reloaded from {File} (version {Version})")]
     private static partial void LogReloaded(ILogger logger, string file, long version);
 
-    [LoggerMessage(101, LogLevel.Error, "Config edit rejected, still serving the last good config. {File}: {Problems}")]
+    [LoggerMessage(EventIds.ConfigRejected, LogLevel.Error, "Config edit rejected, still serving the last good config. {File}: {Problems}")]
     private static partial void LogRejected(ILogger logger, string file, string problems);
 }

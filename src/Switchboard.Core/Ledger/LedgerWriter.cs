@@ -126,19 +126,19 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(StopAsync(TimeSpan.FromSeconds(5)));
 
-    [LoggerMessage(200, LogLevel.Warning,
+    [LoggerMessage(EventIds.LedgerDropped, LogLevel.Warning,
         "Usage ledger queue full: {Lost} request(s) not recorded ({Total} in all since start; {Queued} waiting for the disk)")]
     private static partial void LogDropped(ILogger logger, long lost, long total, int queued);
 
-    [LoggerMessage(201, LogLevel.Error, "Usage ledger: {Count} request(s) could not be written")]
+    [LoggerMessage(EventIds.LedgerWriteFailed, LogLevel.Error, "Usage ledger: {Count} request(s) could not be written")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(202, LogLevel.Information, "Usage ledger: deleted {Count} request(s) older than {Days} days")]
+    [LoggerMessage(EventIds.LedgerPruned, LogLevel.Information, "Usage ledger: deleted {Count} request(s) older than {Days} days")]
     private static partial void LogPruned(ILogger logger, int count, int days);
 
-    [LoggerMessage(203, LogLevel.Error, "Usage ledger: deleting old requests failed")]
+    [LoggerMessage(EventIds.LedgerPruneFailed, LogLevel.Error, "Usage ledger: deleting old requests failed")]
     private static partial void LogPruneFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(204, LogLevel.Warning, "Usage ledger: stopped with {Count} request(s) still waiting for the disk")]
+    [LoggerMessage(EventIds.LedgerAbandoned, LogLevel.Warning, "Usage ledger: stopped with {Count} request(s) still waiting for the disk")]
     private static partial void LogAbandoned(ILogger logger, int count);
 }

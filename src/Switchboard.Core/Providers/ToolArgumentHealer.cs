@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Switchboard.Anthropic;
 
 namespace Switchboard.Providers;
 
@@ -17,13 +18,13 @@ public static class ToolArgumentHealer
     {
         JsonValueKind.Object => (arguments, Repair.None),
         JsonValueKind.String => HealText(arguments.GetString() ?? ""),
-        JsonValueKind.Undefined or JsonValueKind.Null => (EmptyObject(), Repair.None),
+        JsonValueKind.Undefined or JsonValueKind.Null => (JsonValues.EmptyObject, Repair.None),
         _ => (WrapRaw(arguments.GetRawText()), Repair.WrappedRaw),
     };
 
     public static (JsonElement Arguments, Repair Repair) HealText(string text)
     {
-        if (string.IsNullOrWhiteSpace(text)) return (EmptyObject(), Repair.None);
+        if (string.IsNullOrWhiteSpace(text)) return (JsonValues.EmptyObject, Repair.None);
 
         // A JSON string holding an object, possibly encoded more than once.
         var current = text;
@@ -121,12 +122,6 @@ public static class ToolArgumentHealer
             writer.WriteEndObject();
         }
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        return document.RootElement.Clone();
-    }
-
-    private static JsonElement EmptyObject()
-    {
-        using var document = JsonDocument.Parse("{}");
         return document.RootElement.Clone();
     }
 }

@@ -46,14 +46,11 @@ public static partial class RequestSanitizer
         {
             if (!repair.Applies(repaired ?? call.Request, target)) continue;
             repaired ??= Copy(call.Request);
-            LogRepair(logger, target.Provider, repair.Apply(repaired, target));
+            RepairLog.Repaired(logger, target.Provider, repair.Apply(repaired, target));
         }
         return repaired is null ? call : call with { Request = repaired, RequestChanged = true };
     }
 
     private static MessagesRequest Copy(MessagesRequest request) =>
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(request, AnthropicJson.Default.MessagesRequest), AnthropicJson.Default.MessagesRequest)!;
-
-    [LoggerMessage(400, LogLevel.Information, "{Provider}: {Repair}")]
-    private static partial void LogRepair(ILogger logger, string provider, string repair);
 }

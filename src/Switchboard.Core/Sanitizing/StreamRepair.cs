@@ -29,10 +29,7 @@ public sealed partial class StreamRepair
 
     /// <summary><paramref name="reply"/> with its events repaired, if it is an event stream; otherwise as it is.</summary>
     public static ProviderReply Wrap(ProviderReply reply, string provider, string? model, ILogger logger) =>
-        new StreamRepair(provider, model, logger).Apply(reply);
-
-    /// <summary>As <see cref="Wrap(ProviderReply, string, string?, ILogger)"/>, for a caller that reads <see cref="Usage"/> afterwards.</summary>
-    public ProviderReply Apply(ProviderReply reply) => reply is EventStreamReply events ? new EventStreamReply(Wrap(events.Events)) : reply;
+        reply is EventStreamReply events ? new EventStreamReply(new StreamRepair(provider, model, logger).Wrap(events.Events)) : reply;
 
     public async IAsyncEnumerable<StreamEvent> Wrap(
         IAsyncEnumerable<StreamEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -69,10 +66,10 @@ public sealed partial class StreamRepair
         }
     }
 
-    [LoggerMessage(410, LogLevel.Information, "{Provider}: repaired its stream: {Repairs}")]
+    [LoggerMessage(EventIds.StreamRepaired, LogLevel.Information, "{Provider}: repaired its stream: {Repairs}")]
     private static partial void LogRepaired(ILogger logger, string provider, string repairs);
 
-    [LoggerMessage(411, LogLevel.Warning,
+    [LoggerMessage(EventIds.StreamBrokeOff, LogLevel.Warning,
         "{Provider}: the stream failed after {InputTokens} input and {OutputTokens} output tokens (usage kept): {Reason}")]
     private static partial void LogBrokeOff(ILogger logger, string provider, int inputTokens, int outputTokens, string reason);
 }

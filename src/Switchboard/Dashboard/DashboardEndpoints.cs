@@ -28,7 +28,7 @@ internal sealed class DashboardEndpoints(ConfigStore config, LedgerServices usag
         [".svg"] = "image/svg+xml",
     };
 
-    private readonly ConfigEditor _editor = new(config);
+    private readonly MaskedConfigFile _editor = new(config);
 
     public void Map(IEndpointRouteBuilder app)
     {

@@ -45,6 +45,6 @@ internal sealed partial class LedgerServices : IAsyncDisposable
         if (Writer is not null) await Writer.DisposeAsync();
     }
 
-    [LoggerMessage(210, LogLevel.Error, "Usage ledger {File} cannot be opened; requests are not recorded")]
+    [LoggerMessage(EventIds.LedgerUnavailable, LogLevel.Error, "Usage ledger {File} cannot be opened; requests are not recorded")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string file);
 }

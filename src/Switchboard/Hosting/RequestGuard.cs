@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -40,7 +39,7 @@ internal static class RequestGuard
 
         var key = ClientKey.Of(config);
         var host = request.Host.Host;
-        if (!key.Required && host.Length > 0 && !IsLoopbackName(host))
+        if (!key.Required && host.Length > 0 && !ConfigValidator.IsLoopback(host))
             return Refused($"'{host}' is not this machine's loopback address, and Switchboard has no apiKey: call it as " +
                            $"http://127.0.0.1:{request.Host.Port ?? config.Port}, or set apiKey in its config to be reached by other names.");
         if (endpoint is null) return null;
@@ -75,8 +74,4 @@ internal static class RequestGuard
     private static bool HasBody(string method) => HttpMethods.IsPost(method) || HttpMethods.IsPut(method) || HttpMethods.IsPatch(method);
 
     private static AnthropicError Refused(string message) => new(StatusCodes.Status403Forbidden, ErrorTypes.Permission, message);
-
-    private static bool IsLoopbackName(string host) =>
-        host.Equals("localhost", StringComparison.OrdinalIgnoreCase) ||
-        (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Switchboard.Anthropic;
 
 namespace Switchboard.Hosting;
 
@@ -100,7 +101,7 @@ internal static class SseEventScan
         }
         catch (JsonException ex)
         {
-            return ex.Message.Split(" LineNumber:")[0].TrimEnd('.', ' ');
+            return JsonFailure.CoreMessage(ex).TrimEnd('.', ' ');
         }
     }
 

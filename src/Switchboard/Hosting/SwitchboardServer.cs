@@ -78,7 +78,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
             loggerFactory.CreateLogger("Switchboard.Config"), options.ApplyOverrides);
         var config = configStore.Current.Config;
         var clientKey = ClientKey.Of(config);
-        if (!ConfigValidator.IsLoopback(config.Host) && string.IsNullOrEmpty(clientKey.Value))
+        if (ConfigValidator.ExposedWithoutKey(config.Host, clientKey.Value))
             throw new ConfigException([new ConfigError(options.Home.ConfigFile, "$.host",
                 $"refusing to bind '{config.Host}' without apiKey: anyone on the network could use your credentials" +
                 (clientKey.IsEmpty ? $" ({clientKey.EmptyProblem})" : ""))]);

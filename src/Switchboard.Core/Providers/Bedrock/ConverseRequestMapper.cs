@@ -64,7 +64,7 @@ internal static class ConverseRequestMapper
                     blocks.Add(new ConverseBlock { Text = block.Text });
                     break;
                 case ContentBlockTypes.ToolUse when block.Id is { } id && block.Name is { } name:
-                    blocks.Add(new ConverseBlock { ToolUse = new ConverseToolUse { ToolUseId = id, Name = name, Input = block.Input ?? EmptyObject } });
+                    blocks.Add(new ConverseBlock { ToolUse = new ConverseToolUse { ToolUseId = id, Name = name, Input = block.Input ?? JsonValues.EmptyObject } });
                     break;
                 // Bedrock checks every signature it is shown: only signatures a model there made go back.
                 case ContentBlockTypes.Thinking when block.Signature is { Length: > 0 } signature && !SynthesizedSignature.IsSynthesized(signature):
@@ -161,8 +161,8 @@ internal static class ConverseRequestMapper
         }
         var choice = request.ToolChoice?.Type switch
         {
-            "auto" => new ConverseToolChoice { Auto = EmptyObject },
-            "any" => new ConverseToolChoice { Any = EmptyObject },
+            "auto" => new ConverseToolChoice { Auto = JsonValues.EmptyObject },
+            "any" => new ConverseToolChoice { Any = JsonValues.EmptyObject },
             "tool" when request.ToolChoice.Name is { } name => new ConverseToolChoice { Tool = new ConverseNamedTool { Name = name } },
             _ => null,
         };
@@ -179,7 +179,6 @@ internal static class ConverseRequestMapper
         return fields.Count > 0 ? fields : null;
     }
 
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
     private static readonly JsonElement OpenSchema = JsonDocument.Parse("""{"type":"object"}""").RootElement.Clone();
 }
 

@@ -86,7 +86,7 @@ internal static class GeminiRequestMapper
                     var signatureToSend = carriedSignature ?? (firstCall && requiresSignatures ? GeminiSignatures.SkipValidation : null);
                     parts.Add(new GeminiPart
                     {
-                        FunctionCall = new GeminiFunctionCall { Id = GeminiSignatures.UpstreamCallId(block.Id), Name = name, Args = block.Input ?? EmptyObject },
+                        FunctionCall = new GeminiFunctionCall { Id = GeminiSignatures.UpstreamCallId(block.Id), Name = name, Args = block.Input ?? JsonValues.EmptyObject },
                         ThoughtSignature = signatureToSend,
                     });
                     carriedSignature = null;
@@ -218,5 +218,4 @@ internal static class GeminiRequestMapper
         };
     }
 
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }

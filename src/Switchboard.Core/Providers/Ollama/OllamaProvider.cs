@@ -59,7 +59,7 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
             if (!response.IsSuccessStatusCode)
                 throw await OllamaErrors.FromResponseAsync(response, Name, model, _endpoint.Config.Timeout, cancellationToken).ConfigureAwait(false);
             var body = await UpstreamBody.OpenAsync(response, Name, _endpoint.Config.Timeout, UpstreamFraming.Lines, cancellationToken).ConfigureAwait(false);
-            var mapper = new OllamaStreamMapper(Name, model, call.EstimatedInputTokens, repair => LogRepair(_logger, Name, repair));
+            var mapper = new OllamaStreamMapper(Name, model, call.EstimatedInputTokens, repair => RepairLog.Repaired(_logger, Name, repair));
             return EventStreamReply.Translating(response, body, mapper.MapAsync, cancellationToken);
         }
         catch
@@ -105,7 +105,4 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
                 $"budget, pick a thinking model, or set strictThinking to false for {Name}."));
         return false;
     }
-
-    [LoggerMessage(200, LogLevel.Information, "{Provider}: {Repair}")]
-    private static partial void LogRepair(ILogger logger, string provider, string repair);
 }

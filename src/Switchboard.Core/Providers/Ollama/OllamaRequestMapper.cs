@@ -77,7 +77,7 @@ internal static class OllamaRequestMapper
             ToolCalls = turn.ToolUses.Count == 0 ? null : turn.ToolUses.Select(call => new OllamaToolCall
             {
                 Id = call.Id,
-                Function = new OllamaFunctionCall { Name = call.Name!, Arguments = call.Input ?? EmptyObject },
+                Function = new OllamaFunctionCall { Name = call.Name!, Arguments = call.Input ?? JsonValues.EmptyObject },
             }).ToList(),
         };
     }
@@ -156,5 +156,4 @@ internal static class OllamaRequestMapper
         text.Append(value);
     }
 
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }

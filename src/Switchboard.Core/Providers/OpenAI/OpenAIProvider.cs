@@ -62,7 +62,7 @@ internal sealed partial class OpenAIProvider : IProvider, IModelLister
                            response.Content.Headers.ContentType?.MediaType != "application/json";
             var body = await UpstreamBody.OpenAsync(response, Name, _endpoint.Timeout,
                 streamed ? UpstreamFraming.Lines : UpstreamFraming.Whole, cancellationToken).ConfigureAwait(false);
-            var mapper = new OpenAIStreamMapper(Name, request, call.EstimatedInputTokens, settings, toolNames, repair => LogRepair(_logger, Name, repair));
+            var mapper = new OpenAIStreamMapper(Name, request, call.EstimatedInputTokens, settings, toolNames, repair => RepairLog.Repaired(_logger, Name, repair));
             return EventStreamReply.Translating(response, body, (stream, ct) => mapper.MapAsync(streamed
                 ? OpenAIChunkReader.ReadStreamAsync(stream, Name, ct)
                 : OpenAIChunkReader.ReadCompletionAsync(stream, Name, ct), ct), cancellationToken);
@@ -140,13 +140,10 @@ internal sealed partial class OpenAIProvider : IProvider, IModelLister
         return buffer.WrittenSpan.ToArray();
     }
 
-    [LoggerMessage(300, LogLevel.Information, "{Provider}: {Repair}")]
-    private static partial void LogRepair(ILogger logger, string provider, string repair);
-
-    [LoggerMessage(301, LogLevel.Warning, "{Provider} answered {Status}: {Message}")]
+    [LoggerMessage(EventIds.UpstreamError, LogLevel.Warning, "{Provider} answered {Status}: {Message}")]
     private static partial void LogUpstreamError(ILogger logger, string provider, int status, string message);
 
-    [LoggerMessage(302, LogLevel.Information,
+    [LoggerMessage(EventIds.OutputLimitCapped, LogLevel.Information,
         "{Provider}: {Model} allows {Cap} output tokens; retrying within that and remembering it (a maxtoken transformer avoids the first refusal)")]
     private static partial void LogOutputLimit(ILogger logger, string provider, string model, int cap);
 }

@@ -177,7 +177,7 @@ internal sealed class OpenAIStreamMapper(
                 Type = ContentBlockTypes.ToolUse,
                 Id = ToolUseId(call.Id),
                 Name = toolNames.Restore(call.Name!),
-                Input = EmptyObject,
+                Input = JsonValues.EmptyObject,
             },
         };
     }
@@ -293,5 +293,4 @@ internal sealed class OpenAIStreamMapper(
         return ToolIdRule.Anthropic.Fit(id);
     }
 
-    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 }

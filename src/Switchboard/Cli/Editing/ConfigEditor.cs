@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Switchboard.Anthropic;
 using Switchboard.Config;
 using Switchboard.Files;
 
@@ -46,11 +47,8 @@ internal sealed class ConfigEditor
         }
         catch (JsonException ex)
         {
-            // The reader appends "LineNumber: … | BytePositionInLine: …"; the line is reported as the loader reports it.
-            var message = ex.Message;
-            var cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-            if (cut > 0) message = message[..cut];
-            throw new ConfigException([new ConfigError(file, ex.Path ?? "$", $"not valid JSON: {message.TrimEnd('.', ' ')}")
+            // The line is reported as the loader reports it, not as the reader's tail on the message.
+            throw new ConfigException([new ConfigError(file, ex.Path ?? "$", $"not valid JSON: {JsonFailure.CoreMessage(ex).TrimEnd('.', ' ')}")
             {
                 Line = ex.LineNumber is { } line ? line + 1 : null,
             }]);

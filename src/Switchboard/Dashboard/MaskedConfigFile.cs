@@ -12,7 +12,7 @@ namespace Switchboard.Dashboard;
 /// (<see cref="ConfigLoader.Parse"/>, so the schema's shape and <see cref="ConfigValidator"/>), and writes only a
 /// valid edit, atomically, over the file it was made from. The running daemon then reloads it like any other edit.
 /// </summary>
-internal sealed class ConfigEditor(ConfigStore store)
+internal sealed class MaskedConfigFile(ConfigStore store)
 {
     public ConfigView Read()
     {

@@ -1,0 +1,43 @@
+namespace Switchboard;
+
+/// <summary>
+/// Every log event id Switchboard writes, in one table (as YARP keeps its <c>EventIds</c>), so no two events share an
+/// id and a log filter keeps meaning the same thing. Ranges by area: hosting 1–99, config 100s, ledger 200s,
+/// providers 300s, sanitizing 400s.
+/// </summary>
+internal static class EventIds
+{
+    // Hosting: the HTTP side of a request, and the daemon itself.
+    public const int Listening = 1;
+    public const int RequestFailed = 3;
+    public const int UpstreamBrokeOff = 4;
+    public const int Unexpected = 5;
+    public const int ClientGone = 6;
+    public const int ModelListFailed = 7;
+    public const int TargetFailed = 8;
+    public const int Routed = 9;
+    public const int UpstreamErrorWrapped = 10;
+    public const int ModelListStillFailing = 11;
+    public const int HeapTrimmed = 40;
+
+    // Config file.
+    public const int ConfigReloaded = 100;
+    public const int ConfigRejected = 101;
+
+    // Usage ledger.
+    public const int LedgerDropped = 200;
+    public const int LedgerWriteFailed = 201;
+    public const int LedgerPruned = 202;
+    public const int LedgerPruneFailed = 203;
+    public const int LedgerAbandoned = 204;
+    public const int LedgerUnavailable = 210;
+
+    // Providers.
+    public const int UpstreamError = 301;
+    public const int OutputLimitCapped = 302;
+
+    // Sanitizing: what was mended on the way up (requests) and down (streams).
+    public const int Repaired = 400;
+    public const int StreamRepaired = 410;
+    public const int StreamBrokeOff = 411;
+}

@@ -9,10 +9,11 @@ need() { command -v "$1" >/dev/null 2>&1; }
 need dotnet || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 need npm || { echo "test.sh: npm is required to install the pinned Claude Code CLI" >&2; exit 1; }
 
-# Debian packages the end-to-end tests drive: tmux for the interactive /model picker, chromium for the dashboard,
-# Wine to run the Windows build of switchboard.exe.
+# Debian packages the end-to-end tests drive: tmux for the interactive /model picker, fish to evaluate `activate`,
+# chromium for the dashboard, Wine to run the Windows build of switchboard.exe.
 missing=()
 need tmux || missing+=(tmux)
+need fish || missing+=(fish)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 lean=()  # Wine's recommended packages (sound, fonts, printing) are a large download the tests do not use
 [ -x /usr/bin/wine ] || lean+=(wine wine64)

@@ -9,6 +9,13 @@ public sealed record AnthropicError(int Status, string Type, string Message)
     /// <summary>Seconds the client should wait, sent as <c>retry-after</c> with 429 and 529.</summary>
     public int? RetryAfterSeconds { get; init; }
 
+    /// <summary>
+    /// Sent as <c>x-should-retry</c> when set. The Anthropic SDK and Claude Code 2.1.332's own retry loop give up at
+    /// once on <c>false</c> (whatever the status, 529 and 429 aside), where a 5xx is otherwise retried with backoff
+    /// for minutes in silence: <c>false</c> is for faults a retry cannot fix (a dead proxy, a refused connection).
+    /// </summary>
+    public bool? ShouldRetry { get; init; }
+
     public static AnthropicError InvalidRequest(string message) => new(400, ErrorTypes.InvalidRequest, message);
     public static AnthropicError Authentication(string message) => new(401, ErrorTypes.Authentication, message);
     public static AnthropicError NotFound(string message) => new(404, ErrorTypes.NotFound, message);

@@ -47,6 +47,27 @@ public static class EnvExpander
         return names;
     }
 
+    /// <summary>
+    /// <paramref name="value"/> cut where <see cref="Expand"/> would substitute: literal text and variable names, in
+    /// order (<c>"Bearer $KEY!"</c>: "Bearer ", KEY, "!"), for writing the same value in another language (a shell).
+    /// </summary>
+    public static List<(string Text, bool IsVariable)> Parts(string value)
+    {
+        var parts = new List<(string, bool)>();
+        var literal = 0;
+        for (var dollar = value.IndexOf('$'); dollar >= 0; dollar = value.IndexOf('$', dollar + 1))
+        {
+            var (name, end) = ReadName(value, dollar + 1);
+            if (name is null) continue;
+            if (dollar > literal) parts.Add((value[literal..dollar], false));
+            parts.Add((name, true));
+            literal = end;
+            dollar = end - 1;
+        }
+        if (literal < value.Length) parts.Add((value[literal..], false));
+        return parts;
+    }
+
     private static (string? Name, int End) ReadName(string value, int start)
     {
         if (start < value.Length && value[start] == '{')

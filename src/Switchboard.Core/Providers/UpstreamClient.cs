@@ -57,13 +57,18 @@ public sealed class UpstreamClient : IDisposable
                 : $"the proxy could not be reached ({Describe(ex)})";
             throw new AnthropicErrorException(AnthropicError.Api(
                 $"Could not reach provider '{provider}' through the proxy {Config.Secrets.MaskUrl(proxy.GetLeftPart(UriPartial.Authority))}: " +
-                $"{what}. Is the proxy running, and is proxyUrl (or HTTPS_PROXY) right?", 502), ex);
+                $"{what}. Is the proxy running, and is proxyUrl (or HTTPS_PROXY) right?", 502) with { ShouldRetry = false }, ex);
         }
         catch (HttpRequestException ex)
         {
+            // Refused or unresolvable: nothing listens there, and Claude Code retrying for minutes will not start it.
+            // A connection that broke mid-way may work next time, so it stays retryable.
             throw new AnthropicErrorException(AnthropicError.Api(
                 $"Could not reach provider '{provider}' at {Authority(request.RequestUri)}: " +
-                $"{Describe(ex)}. Is it running, and is its baseUrl right?", 502), ex);
+                $"{Describe(ex)}. Is it running, and is its baseUrl right?", 502) with
+            {
+                ShouldRetry = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError ? false : null,
+            }, ex);
         }
     }
 

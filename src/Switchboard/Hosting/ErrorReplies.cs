@@ -14,6 +14,7 @@ internal static class ErrorReplies
         response.ContentType = "application/json";
         if (error.RetryAfterSeconds is { } seconds) response.Headers.RetryAfter = seconds.ToString();
         else if (error.Status is 429 or 529) response.Headers.RetryAfter = "1";
+        if (error.ShouldRetry is { } retry) response.Headers["x-should-retry"] = retry ? "true" : "false";
         await JsonSerializer.SerializeAsync(response.Body, error.ToResponse(), AnthropicJson.Relaxed.ErrorResponse,
             context.RequestAborted);
     }

@@ -113,7 +113,7 @@ public sealed class CodeCommandTests : IAsyncLifetime
     {
         var printed = await _cli.RunAsync("activate");
         var evaluated = await _cli.RunAsync(
-            ["-c", $"eval \"$('{CliRunner.Executable}' activate 2>/dev/null)\"; echo \"$ANTHROPIC_BASE_URL|$ANTHROPIC_CUSTOM_HEADERS|$NO_PROXY\""],
+            ["-c", $"eval \"$('{CliRunner.Executable}' activate --shell bash 2>/dev/null)\"; echo \"$ANTHROPIC_BASE_URL|$ANTHROPIC_CUSTOM_HEADERS|$NO_PROXY\""],
             environment: new Dictionary<string, string> { ["SB_TEST_DOOR_KEY"] = "door-456" }, fileName: "/bin/bash");
 
         printed.ExitCode.ShouldBe(0);

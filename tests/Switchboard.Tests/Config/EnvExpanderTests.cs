@@ -18,4 +18,12 @@ public sealed class EnvExpanderTests
     [InlineData("${unterminated", "${unterminated")]
     public void Expand_Variables_AreReplacedFromTheEnvironment(string value, string expected) =>
         EnvExpander.Expand(value, name => Env.GetValueOrDefault(name)).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("Bearer $KEY!", "Bearer |$KEY|!")]
+    [InlineData("${A}$B", "$A|$B")]
+    [InlineData("price $5 and $ ${}", "price $5 and $ ${}")]
+    [InlineData("", "")]
+    public void Parts_CutWhereExpandSubstitutes(string value, string expected) =>
+        string.Join('|', EnvExpander.Parts(value).Select(part => part.IsVariable ? "$" + part.Text : part.Text)).ShouldBe(expected);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Shouldly;
 using Switchboard.Config;
 using Switchboard.Tests.Infrastructure;
@@ -104,6 +105,40 @@ public sealed class UpstreamProxyTests : IAsyncLifetime
         message.ShouldBe($"Could not reach provider 'anthropic' through the proxy http://127.0.0.1:{deadPort}: " +
                          "the proxy could not be reached (connection refused). Is the proxy running, and is proxyUrl (or HTTPS_PROXY) right?");
         switchboard.Logs.All.ShouldNotContain("s3cret");
+        // Retrying cannot start the proxy: Claude Code would retry a plain 502 for minutes in silence.
+        response.Headers.GetValues("x-should-retry").ShouldBe(["false"]);
+    }
+
+    [Fact]
+    public async Task ProviderThatRefusesTheConnection_TellsTheClientNotToRetry()
+    {
+        var deadPort = TestPorts.Free();
+        await using var switchboard = await RunningSwitchboard.StartAsync($$"""
+            { "providers": { "anthropic": { "type": "anthropic", "baseUrl": "http://127.0.0.1:{{deadPort}}" } } }
+            """);
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(stream: false)), Cancel);
+
+        (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadGateway, "api_error")).ShouldContain("Is it running, and is its baseUrl right?");
+        response.Headers.GetValues("x-should-retry").ShouldBe(["false"]);
+    }
+
+    [Fact]
+    public async Task ProviderThatIsOverloaded_StaysRetryable()
+    {
+        await using var overloaded = await ScriptedUpstream.StartAsync((context, _) =>
+        {
+            context.Response.StatusCode = 529;
+            return context.Response.WriteAsync("""{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
+        });
+        await using var switchboard = await RunningSwitchboard.StartAsync($$"""
+            { "providers": { "anthropic": { "type": "anthropic", "baseUrl": "{{overloaded.BaseUrl}}" } } }
+            """);
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(stream: false)), Cancel);
+
+        ((int)response.StatusCode).ShouldBe(529);
+        response.Headers.Contains("x-should-retry").ShouldBeFalse();
     }
 
     [Fact]
@@ -123,6 +158,7 @@ public sealed class UpstreamProxyTests : IAsyncLifetime
         var message = await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadGateway, "api_error");
         message.ShouldStartWith($"Could not reach provider 'anthropic' through the proxy {refusing.BaseUrl.TrimEnd('/')}: " +
                                 "the proxy would not open a tunnel to https://api.upstream.invalid:8443 (");
+        response.Headers.GetValues("x-should-retry").ShouldBe(["false"]);
         message.ShouldNotContain("baseUrl");
     }
 

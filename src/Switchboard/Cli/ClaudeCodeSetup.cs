@@ -97,11 +97,23 @@ internal static class ClaudeCodeSetup
             }
         }
 
+        if (MissingLoginCheck.RequestedModel(flags.ClaudeArgs) is null && DefaultModelBinding.For(config) is (string mainName, ModelTarget mainTarget))
+        {
+            variables.Add((DefaultModelBinding.Variable, mainName));
+            summary.Add($"main model   {mainName} (the default route, {mainTarget}, under a name Claude Code does not take for Claude)");
+            bound.Add(mainTarget);
+        }
+
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ContextWindows.Variable)) &&
             ContextWindows.Smallest(config, bound, windows ?? new Dictionary<ModelTarget, int>()) is { } window)
         {
-            variables.Add((ContextWindows.Variable, window.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            variables.Add((ContextWindows.Variable, Invariant(window)));
             summary.Add($"window       {window} tokens for the non-Claude models (Claude Code compacts before it)");
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ContextWindows.OutputVariable)) && ContextWindows.OutputCap(window) is { } cap)
+            {
+                variables.Add((ContextWindows.OutputVariable, Invariant(cap)));
+                summary.Add($"max output   {cap} tokens a reply, so the window leaves room for the conversation");
+            }
         }
 
         if (flags.Discovery ?? claudeCode.Discovery)
@@ -123,6 +135,8 @@ internal static class ClaudeCodeSetup
 
         return new Wiring(variables, summary, warnings);
     }
+
+    private static string Invariant(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Whether discovery's Anthropic-bound requests need the user's own Claude login: some <c>anthropic</c> provider
@@ -148,12 +162,16 @@ internal static class ClaudeCodeSetup
         return headless ? wiring with { Variables = [.. wiring.Variables, .. HeadlessEnvironment.Variables] } : wiring;
     }
 
-    /// <summary>The models named in <c>claudeCode.slots</c> and <c>subagentModel</c>, whose windows are worth asking for.</summary>
+    /// <summary>
+    /// The models named in <c>claudeCode.slots</c> and <c>subagentModel</c>, and the default route's, whose windows are
+    /// worth asking for.
+    /// </summary>
     private static IEnumerable<ModelTarget> BoundTargets(SwitchboardConfig config)
     {
         var slots = config.ClaudeCode.Slots ?? new SlotBindings();
-        return new[] { slots.Custom, slots.Sonnet, slots.Opus, slots.Haiku ?? config.ClaudeCode.InternalClassifierModel, config.SubagentModel }
+        var named = new[] { slots.Custom, slots.Sonnet, slots.Opus, slots.Haiku ?? config.ClaudeCode.InternalClassifierModel, config.SubagentModel }
             .OfType<string>().Where(target => target.Length > 0).Select(target => Router.Parse(target, target, config));
+        return DefaultModelBinding.For(config) is (_, ModelTarget main) ? named.Append(main) : named;
     }
 
     /// <summary>Installed models of the local (loopback) Ollama providers, in config order; none when Ollama is down.</summary>

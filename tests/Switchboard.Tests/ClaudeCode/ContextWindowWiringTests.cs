@@ -9,7 +9,8 @@ namespace Switchboard.Tests.ClaudeCode;
 /// <summary>
 /// <c>switchboard code</c> tells Claude Code the window of the non-Claude models it binds
 /// (<c>CLAUDE_CODE_MAX_CONTEXT_TOKENS</c>, read for every model id Claude Code does not know), so a small local
-/// model compacts in time instead of being assumed 1M tokens wide.
+/// model compacts in time instead of being assumed 1M tokens wide; a default route to such a model starts the session
+/// on a non-Claude name, and a small window caps replies so the threshold is not below zero.
 /// </summary>
 public sealed class ContextWindowWiringTests
 {
@@ -73,5 +74,39 @@ public sealed class ContextWindowWiringTests
         var env = Env(Config(extra: """, "subagentModel": "ollama-local:gpt-oss:20b" """), Reported);
 
         env[ContextWindows.Variable].ShouldBe("32768");
+    }
+
+    [Fact]
+    public void SmallWindow_CapsRepliesAtAnEighthOfIt_ALargeOneLeavesThemAlone()
+    {
+        Env(Config(), Reported)[ContextWindows.OutputVariable].ShouldBe("5120");
+        Env(Config(ollama: """, "perModel": { "qwen3*": { "contextWindow": 200000 } }"""), Reported).ShouldNotContainKey(ContextWindows.OutputVariable);
+    }
+
+    [Fact]
+    public void DefaultRouteToALocalModel_StartsOnItsBareName_AndSetsItsWindow()
+    {
+        var env = Env(Config(extra: """, "routes": { "default": "ollama-local:gpt-oss:20b" } """), Reported, "--bridge=off");
+
+        env[DefaultModelBinding.Variable].ShouldBe("gpt-oss:20b");
+        env[ContextWindows.Variable].ShouldBe("32768");
+        env[ContextWindows.OutputVariable].ShouldBe("4096");
+    }
+
+    [Fact]
+    public void DefaultRouteByAClaudeGlob_StartsOnTheExplicitTarget_BecauseTheBareNameWouldGoElsewhere()
+    {
+        var env = Env(Config(extra: """, "modelMap": { "claude-*": "ollama-local:llama3.2:3b" } """), Reported, "--bridge=off");
+
+        env[DefaultModelBinding.Variable].ShouldBe("ollama-local:llama3.2:3b");
+        env[ContextWindows.Variable].ShouldBe("65536");
+    }
+
+    [Fact]
+    public void DefaultRouteToAnthropic_OrAModelChosenByTheUser_LeavesTheMainModelAlone()
+    {
+        Env(Config(), Reported).ShouldNotContainKey(DefaultModelBinding.Variable);
+        Env(Config(extra: """, "routes": { "default": "ollama-local:gpt-oss:20b" } """), Reported, "--bridge=off", "--model", "claude-opus-4-5")
+            .ShouldNotContainKey(DefaultModelBinding.Variable);
     }
 }

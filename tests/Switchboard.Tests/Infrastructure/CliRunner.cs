@@ -14,9 +14,10 @@ public sealed class CliRunner(TempHome home)
     public TempHome Home => home;
 
     public async Task<ChildProcess.Result> RunAsync(IEnumerable<string> args, string? path = null, string? stdin = null,
-        IReadOnlyDictionary<string, string>? environment = null, string? fileName = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? fileName = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName ?? Executable);
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["SWITCHBOARD_HOME"] = home.Folder;
         info.Environment["DOTNET_ROOT"] = DotnetRoot;

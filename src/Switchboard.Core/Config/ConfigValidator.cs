@@ -49,7 +49,7 @@ public static class ConfigValidator
                 Add($"{path}.type", $"unknown provider type '{provider.Type}'; known types: {NameList(registry.Types)}");
                 continue;
             }
-            foreach (var (subPath, problem) in ProviderKeys.Misplaced(provider).Concat(factory.Validate(provider)))
+            foreach (var (subPath, problem) in ProviderKeys.Misplaced(provider, registry).Concat(factory.Validate(provider)))
                 Add($"{path}.{subPath}", problem);
         }
         RoutingValidator.Validate(config, Add);

@@ -1,15 +1,15 @@
-using System.Net;
 using Switchboard.Config;
-using Switchboard.Providers.OpenAI;
+using Switchboard.Providers;
 
 namespace Switchboard.Ledger;
 
 /// <summary>
 /// Finds a model's price: the config's <c>prices</c> first (<c>provider:model</c>, then <c>model</c>, then the longest
-/// matching prefix ending in <c>*</c>), then nothing for a provider on this machine or network (a local model costs
-/// nothing), then the built-in table. Null when none of them knows the model.
+/// matching prefix ending in <c>*</c>), then nothing for a provider its type calls local (a model on this machine or
+/// network costs nothing: <see cref="IProviderFactory.IsLocal"/>), then the built-in table. Null when none of them
+/// knows the model.
 /// </summary>
-public sealed class PriceTable(SwitchboardConfig config)
+public sealed class PriceTable(SwitchboardConfig config, ProviderRegistry registry)
 {
     private readonly IReadOnlyList<(string Prefix, ModelPrice Price)> _prefixes = (config.Prices ?? [])
         .Where(pair => pair.Key.EndsWith('*'))
@@ -46,7 +46,8 @@ public sealed class PriceTable(SwitchboardConfig config)
                     model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                     return price;
         }
-        if (config.Providers.TryGetValue(provider, out var entry) && IsLocal(entry)) return ModelPrice.Free;
+        if (config.Providers.TryGetValue(provider, out var entry) && registry.TryGet(entry.Type, out var type) && type.IsLocal(entry))
+            return ModelPrice.Free;
         return BuiltIn(model);
     }
 
@@ -93,33 +94,4 @@ public sealed class PriceTable(SwitchboardConfig config)
 
     /// <summary>True for a Claude model name, whatever vendor path or region surrounds it.</summary>
     public static bool IsClaude(string model) => Normalize(model).StartsWith("claude", StringComparison.Ordinal);
-
-    /// <summary>
-    /// A provider that runs models itself (<c>ollama</c>, an <c>openai</c>-compatible server) on this machine or a
-    /// private network. An <c>anthropic</c>, <c>gemini</c> or <c>bedrock</c> provider at a local address is a proxy in
-    /// front of the vendor, and is priced like the vendor.
-    /// </summary>
-    public static bool IsLocal(ProviderConfig provider)
-    {
-        if (provider.Type is not ("ollama" or "openai")) return false;
-        var baseUrl = provider.BaseUrl is { } configured
-            ? EnvExpander.Expand(configured)
-            : provider.Type switch
-            {
-                "ollama" => Providers.Ollama.OllamaEndpoint.DefaultBaseUrl,
-                "openai" => OpenAIPresets.Find(provider.Preset)?.BaseUrl,
-                _ => null,
-            };
-        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri)) return false;
-        if (uri.IsLoopback || uri.Host.EndsWith(".local", StringComparison.OrdinalIgnoreCase)) return true;
-        return IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IsPrivate(address);
-    }
-
-    private static bool IsPrivate(IPAddress address)
-    {
-        if (address.IsIPv6UniqueLocal || address.IsIPv6LinkLocal) return true;
-        var bytes = address.MapToIPv4().GetAddressBytes();
-        if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !address.IsIPv4MappedToIPv6) return false;
-        return bytes[0] == 10 || (bytes[0] == 172 && bytes[1] is >= 16 and <= 31) || (bytes[0] == 192 && bytes[1] == 168);
-    }
 }

@@ -1,4 +1,5 @@
 using Switchboard.Config;
+using Switchboard.Providers;
 
 namespace Switchboard.Ledger;
 
@@ -6,8 +7,8 @@ namespace Switchboard.Ledger;
 /// What the host calls once per request: prices the record with the serving config's prices, then hands it to the
 /// metrics, the live feed and the ledger's queue. All of it returns at once.
 /// </summary>
-public sealed class UsageRecorder(Func<SwitchboardConfig> config, UsageMetrics metrics, LiveFeed live, IUsageRecorder? ledger)
-    : IUsageRecorder
+public sealed class UsageRecorder(
+    Func<SwitchboardConfig> config, ProviderRegistry registry, UsageMetrics metrics, LiveFeed live, IUsageRecorder? ledger) : IUsageRecorder
 {
     private PriceTable? _prices;
 
@@ -24,7 +25,7 @@ public sealed class UsageRecorder(Func<SwitchboardConfig> config, UsageMetrics m
     {
         var current = config();
         var prices = _prices;
-        if (prices is null || !ReferenceEquals(prices.Config, current)) _prices = prices = new PriceTable(current);
+        if (prices is null || !ReferenceEquals(prices.Config, current)) _prices = prices = new PriceTable(current, registry);
         return prices;
     }
 }

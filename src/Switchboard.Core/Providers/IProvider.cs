@@ -1,3 +1,5 @@
+using Switchboard.Sanitizing;
+
 namespace Switchboard.Providers;
 
 /// <summary>
@@ -7,6 +9,12 @@ namespace Switchboard.Providers;
 public interface IProvider
 {
     string Name { get; }
+
+    /// <summary>
+    /// What this provider accepts for <paramref name="model"/> (tool-use ids, thinking, system turns, Anthropic's own
+    /// fields), before the config's <c>vision</c> and the model catalog have their say.
+    /// </summary>
+    TargetProfile Profile(string model);
 
     /// <summary>
     /// Sends a Messages request. Failures before a reply exists are thrown as

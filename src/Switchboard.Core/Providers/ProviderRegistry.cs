@@ -4,7 +4,11 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Switchboard.Providers;
 
-/// <summary>Every provider type the build knows, by its config <c>type</c>. Adding a provider is one line here.</summary>
+/// <summary>
+/// Every provider type the build knows, by its config <c>type</c>. Adding a provider is one line here; its factory
+/// says which keys it takes, whether it is local, and its providers give their own sanitizing profile. The order is
+/// the order in which misplaced keys are reported.
+/// </summary>
 public sealed class ProviderRegistry
 {
     private readonly Dictionary<string, IProviderFactory> _factories = new(StringComparer.Ordinal);
@@ -18,9 +22,9 @@ public sealed class ProviderRegistry
         UpstreamClient upstream, ILoggerFactory? loggers = null, Anthropic.SubscriptionToken? subscription = null) => new([
         new Anthropic.AnthropicProviderFactory(upstream, subscription),
         new Ollama.OllamaProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
+        new OpenAI.OpenAIProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
         new Gemini.GeminiProviderFactory(upstream),
         new Bedrock.BedrockProviderFactory(upstream),
-        new OpenAI.OpenAIProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
     ]);
 
     public IEnumerable<string> Types => _factories.Keys;

@@ -2,8 +2,9 @@ namespace Switchboard.Sanitizing;
 
 /// <summary>
 /// What one target (a provider and a model) accepts, as far as a conversation that crossed providers is concerned:
-/// which tool-use ids, whose thinking, images or not, and which of Anthropic's own fields. Built by
-/// <see cref="TargetProfiles"/> from the provider's type and the model's capabilities.
+/// which tool-use ids, whose thinking, images or not, and which of Anthropic's own fields. Each provider answers
+/// with its own (<see cref="Providers.IProvider.Profile"/>), usually one of the shared starting points below;
+/// <see cref="TargetProfiles"/> adds what the config and the model catalog say of images.
 /// </summary>
 public sealed record TargetProfile
 {
@@ -31,6 +32,19 @@ public sealed record TargetProfile
 
     /// <summary>Whether <c>output_config.format</c> (a JSON schema the reply must follow) is enforced.</summary>
     public bool HonorsStructuredOutputs { get; init; }
+
+    /// <summary>Anthropic itself, or its Messages body through another door: everything goes up, signatures are checked.</summary>
+    public static TargetProfile ForAnthropic(string provider, string model) => new()
+    {
+        Provider = provider, Model = model, Wire = TargetWire.Anthropic, ToolIds = ToolIdRule.Anthropic,
+        VerifiesThinkingSignatures = true, HonorsStructuredOutputs = true,
+    };
+
+    /// <summary>A translating provider: its mapper decides what reaches the wire; ids, images and pairing are repaired here.</summary>
+    public static TargetProfile ForTranslation(string provider, string model) => new()
+    {
+        Provider = provider, Model = model, Wire = TargetWire.Translated,
+    };
 }
 
 /// <summary>How the request reaches the target.</summary>

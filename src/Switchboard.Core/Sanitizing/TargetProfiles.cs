@@ -5,8 +5,9 @@ using Switchboard.Providers;
 namespace Switchboard.Sanitizing;
 
 /// <summary>
-/// The profile of each provider type (and API mode), plus what the model itself can do: vision from config
-/// (<c>perModel.*.vision</c>, else <c>vision</c>), else from the provider's model catalog (Ollama's <c>/api/show</c>), else assumed.
+/// The profile the provider gives for the model (<see cref="IProvider.Profile"/>), plus what the model itself can see:
+/// vision from config (<c>perModel.*.vision</c>, else <c>vision</c>), else from the provider's model catalog (Ollama's
+/// <c>/api/show</c>), else as the provider said.
 /// </summary>
 public static class TargetProfiles
 {
@@ -14,7 +15,7 @@ public static class TargetProfiles
         IProvider provider, ProviderConfig config, MessagesRequest request, CancellationToken cancellationToken)
     {
         var model = request.Model ?? "";
-        var profile = For(provider.Name, config, model);
+        var profile = For(provider, config, model);
         // Only a request that carries images needs to know; the others never ask the catalog.
         if (config.VisionOf(model) is null && provider is IModelCatalog catalog && ImageStripper.HasImages(request))
         {
@@ -25,36 +26,10 @@ public static class TargetProfiles
         return profile;
     }
 
-    /// <summary>The profile without asking the provider anything: the type's rules and the config's vision for the model.</summary>
-    public static TargetProfile For(string provider, ProviderConfig config, string model)
+    /// <summary>The profile without asking the provider's catalog: the provider's rules and the config's vision for the model.</summary>
+    public static TargetProfile For(IProvider provider, ProviderConfig config, string model)
     {
-        var profile = (config.Type, config.Api) switch
-        {
-            ("anthropic", _) => Anthropic(provider, model),
-            // InvokeModel takes the Anthropic body, but not the system turns of Anthropic's newer betas.
-            ("bedrock", "anthropic") => Anthropic(provider, model) with { AcceptsMidConversationSystem = false },
-            ("bedrock", _) => Translated(provider, model) with { ToolIds = ToolIdRule.Anthropic },
-            ("ollama", "anthropic") => new TargetProfile
-            {
-                Provider = provider, Model = model, Wire = TargetWire.AnthropicCompatible, ToolIds = ToolIdRule.Anthropic,
-                AcceptsMidConversationSystem = false, CanForceToolChoice = false,
-            },
-            ("ollama", _) => Translated(provider, model) with { CanForceToolChoice = false },
-            ("openai", _) => Translated(provider, model) with { ToolIds = ToolIdRule.OpenAI },
-            _ => Translated(provider, model),
-        };
+        var profile = provider.Profile(model);
         return config.VisionOf(model) is { } vision ? profile with { Vision = vision } : profile;
     }
-
-    private static TargetProfile Anthropic(string provider, string model) => new()
-    {
-        Provider = provider, Model = model, Wire = TargetWire.Anthropic, ToolIds = ToolIdRule.Anthropic,
-        VerifiesThinkingSignatures = true, HonorsStructuredOutputs = true,
-    };
-
-    /// <summary>A translating provider: its mapper decides what reaches the wire; ids, images and pairing are repaired here.</summary>
-    private static TargetProfile Translated(string provider, string model) => new()
-    {
-        Provider = provider, Model = model, Wire = TargetWire.Translated,
-    };
 }

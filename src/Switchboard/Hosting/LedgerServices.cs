@@ -15,7 +15,7 @@ internal sealed partial class LedgerServices : IAsyncDisposable
     {
         Ledger = ledger;
         Writer = writer;
-        Recorder = new UsageRecorder(() => config.Current.Config, Metrics, Live, writer);
+        Recorder = new UsageRecorder(() => config.Current.Config, config.Registry, Metrics, Live, writer);
     }
 
     public UsageLedger? Ledger { get; }

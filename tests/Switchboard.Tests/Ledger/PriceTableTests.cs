@@ -1,11 +1,14 @@
 using Shouldly;
 using Switchboard.Config;
 using Switchboard.Ledger;
+using Switchboard.Providers;
 
 namespace Switchboard.Tests.Ledger;
 
 public sealed class PriceTableTests
 {
+    private static readonly ProviderRegistry Registry = ProviderRegistry.CreateDefault(new UpstreamClient());
+
     private static SwitchboardConfig Config(Dictionary<string, ModelPrice>? prices = null) => new()
     {
         Providers = new()
@@ -78,17 +81,17 @@ public sealed class PriceTableTests
 
     [Fact]
     public void Find_UnknownCloudModel_HasNoPrice() =>
-        new PriceTable(Config()).Find("openrouter", "some-lab/mystery-model").ShouldBeNull();
+        new PriceTable(Config(), Registry).Find("openrouter", "some-lab/mystery-model").ShouldBeNull();
 
     [Theory]
     [InlineData("ollama-local", "qwen3:8b")]
     [InlineData("lan", "gpt-4o")]
     public void Find_ModelOnThisMachineOrNetwork_CostsNothing(string provider, string model) =>
-        new PriceTable(Config()).Find(provider, model).ShouldBe(ModelPrice.Free);
+        new PriceTable(Config(), Registry).Find(provider, model).ShouldBe(ModelPrice.Free);
 
     [Fact]
     public void Find_AnthropicProxyOnThisMachine_IsPricedLikeAnthropic() =>
-        new PriceTable(Config()).Find("proxy", "claude-sonnet-4-5")!.Input.ShouldBe(3);
+        new PriceTable(Config(), Registry).Find("proxy", "claude-sonnet-4-5")!.Input.ShouldBe(3);
 
     [Fact]
     public void Find_ConfigPrices_WinInOrderExactQualifiedThenExactThenLongestPrefix()
@@ -100,7 +103,7 @@ public sealed class PriceTableTests
             ["qwen/*"] = new() { Input = 3, Output = 3 },
             ["openrouter:qwen/qwen3-*"] = new() { Input = 4, Output = 4 },
             ["qwen3:8b"] = new() { Input = 5, Output = 5 },
-        }));
+        }), Registry);
 
         table.Find("openrouter", "qwen/qwen3-coder")!.Input.ShouldBe(1);
         table.Find("other", "qwen/qwen3-coder")!.Input.ShouldBe(2);
@@ -116,7 +119,7 @@ public sealed class PriceTableTests
         // Given 1M input, 100k output, 2M cache reads and 400k cache writes asked of Sonnet, served by a DeepSeek model
         var record = Record("openrouter", "deepseek/deepseek-chat", "claude-sonnet-4-5-20250929");
 
-        var priced = new PriceTable(Config()).Price(record);
+        var priced = new PriceTable(Config(), Registry).Price(record);
 
         // Then cost is DeepSeek's, requested cost is Sonnet's, and savings the difference
         priced.Cost.ShouldNotBeNull().ShouldBe(0.28 + 0.1 * 0.42 + 2 * 0.028 + 0.4 * 0.28, 1e-9);
@@ -127,7 +130,7 @@ public sealed class PriceTableTests
     [Fact]
     public void Price_LocalModelAskedForByName_SavesNothingAndCostsNothing()
     {
-        var priced = new PriceTable(Config()).Price(Record("ollama-local", "qwen3:8b", "ollama-local:qwen3:8b"));
+        var priced = new PriceTable(Config(), Registry).Price(Record("ollama-local", "qwen3:8b", "ollama-local:qwen3:8b"));
 
         priced.Cost.ShouldBe(0);
         priced.RequestedCost.ShouldBe(0);
@@ -137,7 +140,7 @@ public sealed class PriceTableTests
     [Fact]
     public void Price_UnknownModel_LeavesCostUnknown()
     {
-        var priced = new PriceTable(Config()).Price(Record("openrouter", "lab/mystery", "claude-haiku-4-5"));
+        var priced = new PriceTable(Config(), Registry).Price(Record("openrouter", "lab/mystery", "claude-haiku-4-5"));
 
         priced.Cost.ShouldBeNull();
         priced.RequestedCost.ShouldNotBeNull();

@@ -43,8 +43,14 @@ public static class Histories
     public static ProviderCall Messages(string messagesJson, string extra = "") =>
         Call($$"""{"model":"m","max_tokens":100,"stream":true{{extra}},"messages":{{messagesJson}}}""");
 
-    public static TargetProfile Target(string type, string? api = null, string model = "m", bool? vision = null) =>
-        TargetProfiles.For(type, new ProviderConfig { Type = type, Api = api, Vision = vision }, model);
+    private static readonly ProviderRegistry Registry = ProviderRegistry.CreateDefault(new UpstreamClient());
+
+    /// <summary>The profile a provider of <paramref name="type"/>, named after its type, gives for <paramref name="model"/>.</summary>
+    public static TargetProfile Target(string type, string? api = null, string model = "m", bool? vision = null)
+    {
+        var config = new ProviderConfig { Type = type, Api = api, Vision = vision };
+        return TargetProfiles.For(Registry.Get(type).Create(type, config), config, model);
+    }
 
     public static TargetProfile ToAnthropic => Target("anthropic");
 

@@ -90,6 +90,8 @@ public sealed class ImageStripperTests
         public int Asked { get; private set; }
         public string Name => "fake";
 
+        public TargetProfile Profile(string model) => TargetProfile.ForTranslation(Name, model);
+
         public Task<ModelCapabilities> DescribeModelAsync(string model, CancellationToken cancellationToken)
         {
             Asked++;

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Sanitizing;
 
 namespace Switchboard.Providers.Anthropic;
 
@@ -22,6 +23,8 @@ internal sealed class AnthropicProvider(
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     public string Name => name;
+
+    public TargetProfile Profile(string model) => TargetProfile.ForAnthropic(name, model);
 
     public Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)
     {

@@ -9,11 +9,16 @@ public sealed class AnthropicProviderFactory(UpstreamClient upstream, Subscripti
 
     public string Type => "anthropic";
 
+    public IReadOnlyList<ProviderOption> Options { get; } = [ProviderOption.Relay];
+
     public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
     {
         if (config.Relay is not (null or AnthropicProvider.RelayBytes or AnthropicProvider.RelayEvents))
             yield return ("relay", $"'{config.Relay}' is not a relay mode; use 'bytes' or 'events'");
     }
+
+    /// <summary>Anthropic's API, or a proxy in front of it even at a local address: priced like Anthropic.</summary>
+    public bool IsLocal(ProviderConfig config) => false;
 
     public IProvider Create(string name, ProviderConfig config) =>
         new AnthropicProvider(name, config, upstream, CredentialPolicy.ClientOrOwnKey, subscription);

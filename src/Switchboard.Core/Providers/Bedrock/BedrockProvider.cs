@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Sanitizing;
 
 namespace Switchboard.Providers.Bedrock;
 
@@ -17,6 +18,11 @@ internal sealed class BedrockProvider(string name, ProviderConfig config, Upstre
     private readonly BedrockEndpoint _endpoint = new(name, config, upstream);
 
     public string Name => name;
+
+    public TargetProfile Profile(string model) => config.Api == ApiAnthropic
+        // InvokeModel takes the Anthropic body, but not the system turns of Anthropic's newer betas.
+        ? TargetProfile.ForAnthropic(name, model) with { AcceptsMidConversationSystem = false }
+        : TargetProfile.ForTranslation(name, model) with { ToolIds = ToolIdRule.Anthropic };
 
     public async Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)
     {

@@ -7,6 +7,8 @@ public sealed class BedrockProviderFactory(UpstreamClient upstream) : IProviderF
 {
     public string Type => "bedrock";
 
+    public IReadOnlyList<ProviderOption> Options { get; } = [ProviderOption.Api, ProviderOption.Region, ProviderOption.Profile];
+
     public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
     {
         if (config.Api is not (null or BedrockProvider.ApiConverse or BedrockProvider.ApiAnthropic))
@@ -14,6 +16,9 @@ public sealed class BedrockProviderFactory(UpstreamClient upstream) : IProviderF
         if (config.ApiKey is not null && config.Profile is not null)
             yield return ("profile", "set either apiKey (a Bedrock API key) or profile (AWS credentials), not both");
     }
+
+    /// <summary>Amazon's models, or a proxy in front of them even at a local address: priced like Bedrock.</summary>
+    public bool IsLocal(ProviderConfig config) => false;
 
     public IProvider Create(string name, ProviderConfig config) => new BedrockProvider(name, config, upstream);
 }

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Sanitizing;
 
 namespace Switchboard.Providers.Gemini;
 
@@ -20,6 +21,8 @@ internal sealed class GeminiProvider(string name, ProviderConfig config, Upstrea
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     public string Name => name;
+
+    public TargetProfile Profile(string model) => TargetProfile.ForTranslation(name, model);
 
     public async Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)
     {

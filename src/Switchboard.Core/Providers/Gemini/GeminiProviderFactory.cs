@@ -7,8 +7,13 @@ public sealed class GeminiProviderFactory(UpstreamClient upstream) : IProviderFa
 {
     public string Type => "gemini";
 
+    public IReadOnlyList<ProviderOption> Options { get; } = [];
+
     /// <summary>Gemini takes only the keys every provider takes; the config validator checks those.</summary>
     public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config) => [];
+
+    /// <summary>Google's models, or a proxy in front of them even at a local address: priced like Gemini.</summary>
+    public bool IsLocal(ProviderConfig config) => false;
 
     public IProvider Create(string name, ProviderConfig config) => new GeminiProvider(name, config, upstream);
 }

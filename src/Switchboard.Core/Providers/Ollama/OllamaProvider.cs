@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Sanitizing;
 
 namespace Switchboard.Providers.Ollama;
 
@@ -38,6 +39,15 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
 
     public string Name { get; }
     public OllamaModelCatalog Catalog { get; }
+
+    /// <summary>Neither of Ollama's APIs can force a tool; its Messages API knows Anthropic's ids but not mid-conversation system turns.</summary>
+    public TargetProfile Profile(string model) => _anthropicMode is null
+        ? TargetProfile.ForTranslation(Name, model) with { CanForceToolChoice = false }
+        : new TargetProfile
+        {
+            Provider = Name, Model = model, Wire = TargetWire.AnthropicCompatible, ToolIds = ToolIdRule.Anthropic,
+            AcceptsMidConversationSystem = false, CanForceToolChoice = false,
+        };
 
     public async Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)
     {

@@ -8,12 +8,18 @@ public sealed class OllamaProviderFactory(UpstreamClient upstream, ILoggerFactor
 {
     public string Type => "ollama";
 
+    public IReadOnlyList<ProviderOption> Options { get; } = [ProviderOption.Api, ProviderOption.NumCtx, ProviderOption.StrictThinking];
+
     public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
     {
         if (config.Api is not (null or OllamaProvider.ApiNative or OllamaProvider.ApiAnthropic))
             yield return ("api", $"'{config.Api}' is not an Ollama API; use 'native' or 'anthropic'");
         if (config.NumCtx is < 256) yield return ("numCtx", "must be at least 256 tokens");
     }
+
+    /// <summary>An Ollama on this machine or the local network (the default, 127.0.0.1); Ollama cloud is not.</summary>
+    public bool IsLocal(ProviderConfig config) =>
+        LocalAddress.IsLocal(config.BaseUrl is { } baseUrl ? EnvExpander.Expand(baseUrl) : OllamaEndpoint.DefaultBaseUrl);
 
     public IProvider Create(string name, ProviderConfig config) =>
         new OllamaProvider(name, config, upstream, loggers.CreateLogger("Switchboard.Providers.Ollama"));

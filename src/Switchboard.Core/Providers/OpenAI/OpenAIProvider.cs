@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Sanitizing;
 using Switchboard.Providers.OpenAI.Transformers;
 
 namespace Switchboard.Providers.OpenAI;
@@ -39,6 +40,8 @@ internal sealed partial class OpenAIProvider : IProvider, IModelLister
     }
 
     public string Name { get; }
+
+    public TargetProfile Profile(string model) => TargetProfile.ForTranslation(Name, model) with { ToolIds = ToolIdRule.OpenAI };
 
     public async Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)
     {

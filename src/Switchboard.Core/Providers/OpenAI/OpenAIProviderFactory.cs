@@ -12,6 +12,9 @@ public sealed class OpenAIProviderFactory(UpstreamClient upstream, ILoggerFactor
 {
     public string Type => "openai";
 
+    public IReadOnlyList<ProviderOption> Options { get; } =
+        [ProviderOption.Preset, ProviderOption.Transformers, ProviderOption.PerModelTransformers];
+
     public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
     {
         var preset = OpenAIPresets.Find(config.Preset);
@@ -26,6 +29,10 @@ public sealed class OpenAIProviderFactory(UpstreamClient upstream, ILoggerFactor
         foreach (var (model, settings) in config.PerModel ?? [])
             foreach (var problem in TransformerProblems(settings.Transformers, $"perModel.{model}.transformers")) yield return problem;
     }
+
+    /// <summary>A server on this machine or the local network (vLLM, llama.cpp, LM Studio…), by its baseUrl or its preset's.</summary>
+    public bool IsLocal(ProviderConfig config) =>
+        LocalAddress.IsLocal(config.BaseUrl is { } baseUrl ? EnvExpander.Expand(baseUrl) : OpenAIPresets.Find(config.Preset)?.BaseUrl);
 
     public IProvider Create(string name, ProviderConfig config) =>
         new OpenAIProvider(name, config, upstream, loggers.CreateLogger("Switchboard.Providers.OpenAI"));
@@ -46,5 +53,4 @@ public sealed class OpenAIProviderFactory(UpstreamClient upstream, ILoggerFactor
             if (problem is not null) yield return ($"{path}[{i}]", problem);
         }
     }
-
 }

@@ -92,13 +92,13 @@ public sealed class RunShSandbox : IAsyncDisposable
         // as the machine running the tests has no network to give them.
         info.Environment["HOME"] = Home;
         info.Environment["USER"] = "tester";
-        info.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+        // The .NET SDK running these tests, wherever it is installed: run.sh checks for `dotnet` before anything.
+        info.Environment["PATH"] = $"{CliRunner.DotnetRoot}:/usr/local/bin:/usr/bin:/bin";
         info.Environment["LANG"] = "C.UTF-8";
         info.Environment["TERM"] = "dumb";
         info.Environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
         info.Environment["DISABLE_TELEMETRY"] = "1";
         info.Environment["DISABLE_AUTOUPDATER"] = "1";
-        if (System.Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot) info.Environment["DOTNET_ROOT"] = dotnetRoot;
         foreach (var (key, value) in Environment) info.Environment[key] = value;
         return ChildProcess.RunAsync(info, timeout ?? TimeSpan.FromSeconds(150));
     }

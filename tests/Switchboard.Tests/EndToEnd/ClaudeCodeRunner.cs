@@ -60,6 +60,24 @@ public sealed class ClaudeCodeRunner : IDisposable
     };
 
     /// <summary>
+    /// A terminal (tmux) that runs the real <c>switchboard code</c> for this run's HOME and the given Switchboard home,
+    /// with the pinned Claude Code on PATH. Nonessential traffic stays allowed, because discovery needs it; a caller
+    /// that does not use discovery turns it off.
+    /// </summary>
+    public Dictionary<string, string> TerminalEnvironment(string switchboardHome) => new()
+    {
+        ["HOME"] = Home,
+        ["SWITCHBOARD_HOME"] = switchboardHome,
+        ["DOTNET_ROOT"] = CliRunner.DotnetRoot,
+        ["PATH"] = $"{Path.GetDirectoryName(ClaudeExecutable)}:/usr/local/bin:/usr/bin:/bin",
+        ["LANG"] = "C.UTF-8",
+        ["TERM"] = "xterm-256color",
+        ["IS_SANDBOX"] = "1",
+        ["DISABLE_TELEMETRY"] = "1",
+        ["DISABLE_AUTOUPDATER"] = "1",
+    };
+
+    /// <summary>
     /// An interactive session with gateway model discovery on: a terminal, a bearer token (which discovery needs), and
     /// nonessential traffic allowed, because Claude Code skips discovery while it is off. Nothing here can reach the
     /// internet anyway: every Anthropic URL points at Switchboard.

@@ -76,19 +76,8 @@ public sealed class FirstRunOfferTmuxTests : IAsyncLifetime
     /// <summary><c>switchboard code</c> in a terminal for a user with no login, its exit status printed when it ends.</summary>
     private Task<TmuxSession> StartAsync()
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["HOME"] = _claude.Home,
-            ["SWITCHBOARD_HOME"] = _switchboardHome.Folder,
-            ["DOTNET_ROOT"] = CliRunner.DotnetRoot,
-            ["PATH"] = $"{Path.GetDirectoryName(ClaudeCodeRunner.ClaudeExecutable)}:/usr/local/bin:/usr/bin:/bin",
-            ["LANG"] = "C.UTF-8",
-            ["TERM"] = "xterm-256color",
-            ["IS_SANDBOX"] = "1",
-            ["DISABLE_TELEMETRY"] = "1",
-            ["DISABLE_AUTOUPDATER"] = "1",
-            ["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1",
-        };
+        var environment = _claude.TerminalEnvironment(_switchboardHome.Folder);
+        environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
         return TmuxSession.StartAsync(_claude.WorkingDirectory, environment,
             ["/bin/sh", "-c", $"'{CliRunner.Executable}' code; echo \"switchboard exited $?\""]);
     }

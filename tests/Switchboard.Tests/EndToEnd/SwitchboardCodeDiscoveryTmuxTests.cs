@@ -87,18 +87,7 @@ public sealed partial class SwitchboardCodeDiscoveryTmuxTests : IAsyncDisposable
         {
             ["claudeAiOauth"] = new JsonObject { ["accessToken"] = LiveToken, ["expiresAt"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds() },
         }.ToJsonString());
-        var environment = new Dictionary<string, string>
-        {
-            ["HOME"] = _claude.Home,
-            ["SWITCHBOARD_HOME"] = _switchboardHome.Folder,
-            ["DOTNET_ROOT"] = CliRunner.DotnetRoot,
-            ["PATH"] = $"{Path.GetDirectoryName(ClaudeCodeRunner.ClaudeExecutable)}:/usr/local/bin:/usr/bin:/bin",
-            ["LANG"] = "C.UTF-8",
-            ["TERM"] = "xterm-256color",
-            ["IS_SANDBOX"] = "1",
-            ["DISABLE_TELEMETRY"] = "1",
-            ["DISABLE_AUTOUPDATER"] = "1",
-        };
+        var environment = _claude.TerminalEnvironment(_switchboardHome.Folder);
 
         await using var tmux = await TmuxSession.StartAsync(_claude.WorkingDirectory, environment, [CliRunner.Executable, "code"]);
         await Eventually.WaitAsync(() => File.Exists(_claude.DiscoveryCacheFile), "Claude Code to cache the discovered models");

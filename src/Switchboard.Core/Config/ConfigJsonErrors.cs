@@ -13,18 +13,18 @@ namespace Switchboard.Config;
 internal static partial class ConfigJsonErrors
 {
     /// <summary>The keys each object of the config takes, by its type's full name, read from the generated metadata.</summary>
-    private static readonly Lazy<Dictionary<string, string[]>> KeysByType = new(() =>
+    private static readonly Lazy<Dictionary<string, JsonPropertyInfo[]>> KeysByType = new(() =>
     {
-        var keys = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, JsonPropertyInfo[]>(StringComparer.Ordinal);
         Collect(ConfigJson.Default.SwitchboardConfig, keys);
         return keys;
     });
 
     /// <summary>What is wrong, for the value at the exception's path; the message without System.Text.Json's suffix.</summary>
-    public static string Describe(string message)
+    public static string Describe(string message, string? path = null)
     {
         if (NotConverted().Match(message) is { Success: true } conversion)
-            return "must be " + Kind(conversion.Groups["type"].Value);
+            return "must be " + Kind(ValueType(conversion.Groups["type"].Value, path));
         if (Unmapped().Match(message) is { Success: true } unmapped)
             return UnknownKey(unmapped.Groups["key"].Value, unmapped.Groups["type"].Value);
         if (MissingRequired().Match(message) is { Success: true } missing)
@@ -55,9 +55,23 @@ internal static partial class ConfigJsonErrors
         };
     }
 
+    /// <summary>
+    /// The type the value at <paramref name="path"/> should have. A key read through a constructor parameter (a key with
+    /// a default, <see cref="SwitchboardConfig"/>) is reported as its object's type, not its own: look the key up there.
+    /// </summary>
+    private static string ValueType(string reported, string? path)
+    {
+        var key = path?[(path.LastIndexOf('.') + 1)..];
+        return KeysByType.Value.TryGetValue(reported, out var properties)
+               && properties.FirstOrDefault(property => property.Name == key) is { } property
+            ? property.PropertyType.ToString()
+            : reported;
+    }
+
     private static string UnknownKey(string key, string type)
     {
-        if (!KeysByType.Value.TryGetValue(type, out var known) || known.Length == 0) return "is not a known key";
+        if (!KeysByType.Value.TryGetValue(type, out var properties) || properties.Length == 0) return "is not a known key";
+        var known = properties.Select(property => property.Name).ToArray();
         var (nearest, distance) = known.Select(candidate => (candidate, Distance(key, candidate))).MinBy(pair => pair.Item2);
         return distance <= Math.Max(2, key.Length / 3)
             ? $"is not a known key; did you mean {nearest}?"
@@ -85,7 +99,7 @@ internal static partial class ConfigJsonErrors
         return d[a.Length, b.Length];
     }
 
-    private static void Collect(JsonTypeInfo info, Dictionary<string, string[]> keys)
+    private static void Collect(JsonTypeInfo info, Dictionary<string, JsonPropertyInfo[]> keys)
     {
         if (info.Kind is JsonTypeInfoKind.Enumerable or JsonTypeInfoKind.Dictionary)
         {
@@ -93,7 +107,7 @@ internal static partial class ConfigJsonErrors
             return;
         }
         if (info.Kind != JsonTypeInfoKind.Object || info.Type.FullName is not { } name || !keys.TryAdd(name, [])) return;
-        keys[name] = [.. info.Properties.Select(property => property.Name).Where(key => key != "$schema")];
+        keys[name] = [.. info.Properties.Where(property => property.Name != "$schema")];
         foreach (var property in info.Properties)
         {
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;

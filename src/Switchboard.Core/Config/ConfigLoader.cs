@@ -49,7 +49,7 @@ public static class ConfigLoader
     private static ConfigError FromJsonException(string file, JsonException ex)
     {
         // The path and line are reported separately, not as .NET's tail on the message.
-        return new ConfigError(file, ex.Path ?? "$", ConfigJsonErrors.Describe(JsonFailure.CoreMessage(ex)))
+        return new ConfigError(file, ex.Path ?? "$", ConfigJsonErrors.Describe(JsonFailure.CoreMessage(ex), ex.Path))
         {
             Line = ex.LineNumber is { } line ? line + 1 : null,
         };

@@ -2,8 +2,12 @@ using Switchboard.Providers;
 
 namespace Switchboard.Config;
 
-/// <summary>One loaded config and the providers built from it; requests hold a snapshot for their whole life.</summary>
-public sealed class ConfigSnapshot : IDisposable
+/// <summary>
+/// One loaded config and the providers built from it; requests hold a snapshot for their whole life. Not disposable:
+/// providers share the process-wide <see cref="UpstreamClient"/> and own nothing, and a replaced snapshot may still
+/// serve requests that started before the reload, so there is no moment at which releasing it would be safe anyway.
+/// </summary>
+public sealed class ConfigSnapshot
 {
     public ConfigSnapshot(SwitchboardConfig config, ProviderRegistry registry, long version)
     {
@@ -18,10 +22,4 @@ public sealed class ConfigSnapshot : IDisposable
     public SwitchboardConfig Config { get; }
     public long Version { get; }
     public IReadOnlyDictionary<string, IProvider> Providers { get; }
-
-    public void Dispose()
-    {
-        // Providers share the process-wide HTTP client; nothing to release yet, but a provider may own resources.
-        foreach (var provider in Providers.Values) (provider as IDisposable)?.Dispose();
-    }
 }

@@ -71,9 +71,7 @@ public sealed partial class ConfigStore
                 return;
             }
             Problems = [];
-            var previous = _current;
-            _current = new ConfigSnapshot(_overrides(config), _registry, previous.Version + 1);
-            previous.Dispose();
+            _current = new ConfigSnapshot(_overrides(config), _registry, _current.Version + 1);
             LogReloaded(_logger, _file, _current.Version);
         }
     }

@@ -1,13 +1,14 @@
 namespace Switchboard.Config;
 
 /// <summary>The usage ledger (<c>ledger</c> in config): the SQLite file <c>usage.db</c> in the home folder.</summary>
-public sealed record LedgerConfig
+/// <remarks>The defaults are constructor parameters so that the source-generated reader keeps them (see <see cref="SwitchboardConfig"/>).</remarks>
+public sealed record LedgerConfig(bool Enabled = true, int RetentionDays = LedgerConfig.DefaultRetentionDays)
 {
     public const int DefaultRetentionDays = 90;
 
     /// <summary>When false, requests are still counted in <c>/metrics</c> and the live log, but not stored.</summary>
-    public bool Enabled { get; set; } = true;
+    public bool Enabled { get; init; } = Enabled;
 
     /// <summary>Requests older than this are deleted.</summary>
-    public int RetentionDays { get; set; } = DefaultRetentionDays;
+    public int RetentionDays { get; init; } = RetentionDays;
 }

@@ -9,13 +9,13 @@ namespace Switchboard.Config;
 /// </summary>
 public sealed record RoutesConfig
 {
-    public TargetList? Default { get; set; }
-    public TargetList? Background { get; set; }
-    public TargetList? Subagent { get; set; }
-    public TargetList? Think { get; set; }
-    public TargetList? LongContext { get; set; }
-    public TargetList? WebSearch { get; set; }
-    public TargetList? Image { get; set; }
+    public TargetList? Default { get; init; }
+    public TargetList? Background { get; init; }
+    public TargetList? Subagent { get; init; }
+    public TargetList? Think { get; init; }
+    public TargetList? LongContext { get; init; }
+    public TargetList? WebSearch { get; init; }
+    public TargetList? Image { get; init; }
 
     public TargetList? For(string duty) => duty switch
     {
@@ -31,43 +31,45 @@ public sealed record RoutesConfig
 }
 
 /// <summary>One declarative rule: when every condition given holds, the request goes to <see cref="To"/>.</summary>
-public sealed record RouteRule
+/// <remarks>The default is a constructor parameter so that the source-generated reader keeps it (see <see cref="SwitchboardConfig"/>).</remarks>
+public sealed record RouteRule(RuleConditions? When = null)
 {
-    public string? Name { get; set; }
-    public RuleConditions When { get; set; } = new();
-    public required TargetList To { get; set; }
+    public string? Name { get; init; }
+    public RuleConditions When { get; init; } = When ?? new();
+    public required TargetList To { get; init; }
 }
 
 /// <summary>Conditions of a rule; all given must hold. Globs use <c>*</c> and <c>?</c>.</summary>
 public sealed record RuleConditions
 {
     /// <summary>The detected duty (the first that applies, in <c>dutyOrder</c>), or any of several.</summary>
-    public List<string>? Duty { get; set; }
+    public List<string>? Duty { get; init; }
 
     /// <summary>Glob over the requested model.</summary>
-    public string? Model { get; set; }
+    public string? Model { get; init; }
 
-    public int? MinTokens { get; set; }
-    public int? MaxTokens { get; set; }
+    public int? MinTokens { get; init; }
+    public int? MaxTokens { get; init; }
 
     /// <summary>Whether the request carries tools.</summary>
-    public bool? HasTools { get; set; }
+    public bool? HasTools { get; init; }
 
     /// <summary>Header name → glob over its value (a missing header never matches).</summary>
-    public Dictionary<string, string>? Headers { get; set; }
+    public Dictionary<string, string>? Headers { get; init; }
 }
 
 /// <summary>Retries before the first byte reaches the client, and the cool-down of targets that keep failing.</summary>
-public sealed record RetryConfig
+/// <remarks>The defaults are constructor parameters so that the source-generated reader keeps them (see <see cref="SwitchboardConfig"/>).</remarks>
+public sealed record RetryConfig(int Attempts = 2, int BackoffMs = 500, int MaxBackoffMs = 8000, int FailuresBeforeCooldown = 3, int CooldownSeconds = 60)
 {
     /// <summary>Retries of one target before the next is tried (0: go straight to the next).</summary>
-    public int Attempts { get; set; } = 2;
-    public int BackoffMs { get; set; } = 500;
-    public int MaxBackoffMs { get; set; } = 8000;
+    public int Attempts { get; init; } = Attempts;
+    public int BackoffMs { get; init; } = BackoffMs;
+    public int MaxBackoffMs { get; init; } = MaxBackoffMs;
 
     /// <summary>Failures in a row after which a target is skipped (while others remain) for <see cref="CooldownSeconds"/>.</summary>
-    public int FailuresBeforeCooldown { get; set; } = 3;
-    public int CooldownSeconds { get; set; } = 60;
+    public int FailuresBeforeCooldown { get; init; } = FailuresBeforeCooldown;
+    public int CooldownSeconds { get; init; } = CooldownSeconds;
 }
 
 /// <summary>One target or an ordered list of them; written in config as a string or an array of strings.</summary>

@@ -6,7 +6,7 @@ using Switchboard.Routing;
 namespace Switchboard.Cli;
 
 /// <summary>
-/// What <c>switchboard code</c> tells Claude Code beyond the router's address (seed 000): which models stand behind
+/// What <c>switchboard code</c> tells Claude Code beyond the router's address, as openclaude's <c>oc start</c> did: which models stand behind
 /// the picker's slots (explicit <c>claudeCode.slots</c>, else bridged from the local Ollama models), the subagent
 /// model, and, in discovery mode, the sentinel token that makes Claude Code list every routed model in <c>/model</c>.
 /// </summary>
@@ -178,7 +178,7 @@ internal static class ClaudeCodeSetup
     public static async Task<IReadOnlyList<ModelTarget>> LocalModelsAsync(SwitchboardConfig config, CancellationToken cancellationToken)
     {
         using var upstream = new UpstreamClient();
-        using var snapshot = new ConfigSnapshot(config, ProviderRegistry.CreateDefault(upstream, NullLoggerFactory.Instance), version: 1);
+        var snapshot = new ConfigSnapshot(config, ProviderRegistry.CreateDefault(upstream, NullLoggerFactory.Instance), version: 1);
         var models = new List<ModelTarget>();
         foreach (var (name, provider) in config.Providers)
         {

@@ -39,7 +39,7 @@ internal static class ContextWindows
             .Where(name => config.Providers.TryGetValue(name, out var provider) && provider.Type != "anthropic").ToList();
         if (providers.Count == 0) return windows;
         using var upstream = new UpstreamClient();
-        using var snapshot = new ConfigSnapshot(config, ProviderRegistry.CreateDefault(upstream, NullLoggerFactory.Instance), version: 1);
+        var snapshot = new ConfigSnapshot(config, ProviderRegistry.CreateDefault(upstream, NullLoggerFactory.Instance), version: 1);
         foreach (var name in providers)
         {
             if (snapshot.Providers[name] is not IModelLister lister) continue;

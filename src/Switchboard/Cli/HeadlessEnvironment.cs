@@ -3,7 +3,7 @@ namespace Switchboard.Cli;
 /// <summary>
 /// What <c>switchboard code --non-interactive</c> (or <c>claudeCode.nonInteractive</c>) adds to Claude Code's
 /// environment for CI, Docker and scripts, as claude-code-router's <c>NON_INTERACTIVE_MODE</c> does: no prompts, no
-/// colours, no readline, no terminal capabilities assumed (seed 004: without <c>TERM=dumb</c>, tput errors pollute
+/// colours, no readline, no terminal capabilities assumed (claude-code-router's guide: without <c>TERM=dumb</c>, tput errors pollute
 /// the output), no auto-update.
 /// </summary>
 internal static class HeadlessEnvironment
@@ -19,7 +19,7 @@ internal static class HeadlessEnvironment
     ];
 
     /// <summary>
-    /// Claude Code waits for stdin when it is not a terminal and nothing arrives (seed 004's "no stdin data received");
+    /// Claude Code waits for stdin when it is not a terminal and nothing arrives (the "no stdin data received" warning claude-code-router's guide reports);
     /// headless, a terminal stdin is replaced by an empty one, while a pipe is still passed on.
     /// </summary>
     public static bool ShouldCloseStdin => !Console.IsInputRedirected;

@@ -3,7 +3,7 @@ using Switchboard.Config;
 namespace Switchboard.Hosting;
 
 /// <summary>
-/// What one run of <c>serve</c> or <c>code</c> changes without writing the config (seed 001's one-liners):
+/// What one run of <c>serve</c> or <c>code</c> changes without writing the config (the one-line flags of claude-code-ollama-proxy, which it replaces):
 /// <c>--ollama-url</c>, <c>--default-model</c>, <c>--model-map FROM=TO</c>, <c>--strict-thinking</c>. Applied to every
 /// load of the file, so a reload during the run keeps them.
 /// </summary>

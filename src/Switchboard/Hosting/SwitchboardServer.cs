@@ -134,7 +134,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         var handleCountTokens = trim.Around(messages.HandleCountTokensAsync);
         _app.MapPost("/v1/messages", handleMessages);
         _app.MapPost("/v1/messages/count_tokens", handleCountTokens);
-        // A URL that forces its target whatever the body says (seed 003): /ollama-local:qwen3:8b/v1/messages.
+        // A URL that forces its target whatever the body says, as claude-code-proxy's <c>ANTHROPIC_BASE_URL=…/openai:model</c> does: /ollama-local:qwen3:8b/v1/messages.
         _app.MapPost("/{target}/v1/messages", handleMessages);
         _app.MapPost("/{target}/v1/messages/count_tokens", handleCountTokens);
         _app.MapGet("/v1/models", info.ModelsAsync);

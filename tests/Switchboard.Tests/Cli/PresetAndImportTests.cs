@@ -126,7 +126,7 @@ public sealed class PresetAndImportTests : IDisposable
     [Fact]
     public async Task ImportCcr_ConvertsProvidersRouterAndTransformers_AndSaysWhatWasLeft()
     {
-        // Given seed 004's minimal CCR config plus a few things Switchboard has no counterpart for
+        // Given the minimal claude-code-router config its guide shows, plus a few things Switchboard has no counterpart for
         _home.WriteConfig("""{ "providers": { "anthropic": { "type": "anthropic" } } }""");
         var ccr = Path.Combine(_home.Folder, "ccr.json");
         await File.WriteAllTextAsync(ccr, """

@@ -59,7 +59,7 @@ public sealed class ClaudeCodeBedrockEndToEndTests : IDisposable
     }
 
     /// <summary>
-    /// Seed 002's setup: the subscription (here a scripted Anthropic) for Opus and Sonnet, a Bedrock model for the
+    /// The setup of openClaude's dual LiteLLM proxy, which this replaces: the subscription (here a scripted Anthropic) for Opus and Sonnet, a Bedrock model for the
     /// Haiku slot, through one Switchboard config and Claude Code's own slot variable.
     /// </summary>
     [Fact]

@@ -133,7 +133,7 @@ public sealed class RouterTests
     public void Decide_NonClaudeNameListedByAProvider_GoesToThatProvider()
     {
         var config = Config();
-        config.Providers["openrouter"].Models = ["deepseek/deepseek-r1", "qwen/qwen3-coder"];
+        config.Providers["openrouter"] = config.Providers["openrouter"] with { Models = ["deepseek/deepseek-r1", "qwen/qwen3-coder"] };
 
         var decision = Decide(Request("qwen/qwen3-coder"), config);
 

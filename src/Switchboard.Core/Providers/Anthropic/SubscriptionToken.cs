@@ -5,7 +5,7 @@ using Switchboard.Anthropic;
 namespace Switchboard.Providers.Anthropic;
 
 /// <summary>
-/// Discovery mode's credential swap (seed 000). Claude Code runs with a sentinel bearer token so that it asks the
+/// Discovery mode's credential swap, as openclaude (@aliildan/openclaude) does it. Claude Code runs with a sentinel bearer token so that it asks the
 /// router for its model list; on Anthropic-bound requests the sentinel is replaced by the subscription's live OAuth
 /// token, read on every request from where Claude Code keeps it: on macOS the login keychain (<see cref="MacKeychain"/>),
 /// elsewhere (and on macOS when the keychain has none) its <c>.credentials.json</c> (in <c>$CLAUDE_CONFIG_DIR</c>, else

@@ -33,7 +33,7 @@ internal static class ListCommand
             return 2;
         }
 
-        using var snapshot = new ConfigSnapshot(config, registry, version: 1);
+        var snapshot = new ConfigSnapshot(config, registry, version: 1);
         var catalogs = snapshot.Providers.Where(pair => pair.Value is IModelCatalog).ToList();
         if (catalogs.Count == 0)
         {

@@ -24,7 +24,7 @@ internal static class ModelChoices
     {
         using var upstream = new UpstreamClient();
         var registry = ProviderRegistry.CreateDefault(upstream, NullLoggerFactory.Instance);
-        using var snapshot = new ConfigSnapshot(config, registry, version: 1);
+        var snapshot = new ConfigSnapshot(config, registry, version: 1);
         var choices = new List<Choice>();
         foreach (var (name, provider) in snapshot.Providers)
         {

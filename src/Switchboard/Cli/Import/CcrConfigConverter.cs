@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Switchboard.Cli.Import;
 
 /// <summary>
-/// Turns a claude-code-router <c>config.json</c> (seed 004: <c>Providers[]</c>, <c>Router</c>, transformers, <c>APIKEY</c>,
+/// Turns a claude-code-router <c>config.json</c> (its keys: <c>Providers[]</c>, <c>Router</c>, transformers, <c>APIKEY</c>,
 /// <c>HOST</c>, <c>API_TIMEOUT_MS</c>, <c>NON_INTERACTIVE_MODE</c>) into the parts of ours, and lists what has no
 /// counterpart. Values are copied as written, <c>$VAR</c> references included, except CCR's endpoint URLs (made the
 /// base URL each provider type expects, <see cref="CcrBaseUrl"/>) and transformer names (matched in any case, as CCR

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Shouldly;
-using Switchboard.Ledger;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Cli;
@@ -10,18 +9,7 @@ public sealed class UsageCommandTests : IDisposable
 {
     private readonly TempHome _home = new();
 
-    public UsageCommandTests()
-    {
-        var now = DateTimeOffset.Now;
-        UsageLedger.Open(_home.Home.LedgerFile).Append(
-        [
-            Record(now, "anthropic", "claude-sonnet-4-5", "s1", 1000, 100, cost: 0.0045, requested: 0.0045),
-            Record(now, "ollama-local", "qwen3:8b", "s1", 4000, 500, cost: 0, requested: 0.0065),
-            Record(now, "ollama-local", "qwen3:8b", "s2", 2000, 250, cost: 0, requested: 0.00325),
-            Record(now.AddDays(-3), "anthropic", "claude-opus-4-5", "s0", 10, 10, cost: 1, requested: 1),
-            Record(now.AddDays(-20), "anthropic", "claude-opus-4-5", "s0", 10, 10, cost: 2, requested: 2),
-        ]);
-    }
+    public UsageCommandTests() => SampleLedger.Write(_home);
 
     [Fact]
     public async Task Usage_Json_GivesEachPeriodsGroupsAndTotal()
@@ -73,25 +61,9 @@ public sealed class UsageCommandTests : IDisposable
         result.ExitCode.ShouldNotBe(0);
     }
 
-    private static RequestRecord Record(DateTimeOffset time, string provider, string model, string session, long input, long output,
-        double cost, double requested) => new()
-    {
-        Time = time,
-        Provider = provider,
-        Model = model,
-        RequestedModel = "claude-sonnet-4-5",
-        Session = session,
-        InputTokens = input,
-        OutputTokens = output,
-        Cost = cost,
-        RequestedCost = requested,
-        Status = 200,
-        LatencyMs = 10,
-    };
-
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SampleLedger.Release();
         _home.Dispose();
     }
 }

@@ -68,4 +68,7 @@ public sealed record SwitchboardConfig
     public Dictionary<string, ModelPrice>? Prices { get; set; }
 
     public LedgerConfig Ledger { get; set; } = new();
+
+    /// <summary>Team mode: replicas on PostgreSQL and Redis. Null (the default) is the single-user router.</summary>
+    public TeamConfig? Team { get; init; }
 }

@@ -21,6 +21,7 @@ public static class ConfigValidator
         if (config.PingIntervalSeconds <= 0) Add("$.pingIntervalSeconds", "must be greater than 0");
 
         if (config.Ledger.RetentionDays < 1) Add("$.ledger.retentionDays", "must be at least 1 (day)");
+        if (config.Team is { } team) TeamRules(team, Add);
         foreach (var (model, price) in config.Prices ?? [])
         {
             if (model.Length == 0 || model == "*") Add("$.prices", "a price needs a model name or prefix, not '' or '*'");
@@ -54,6 +55,17 @@ public static class ConfigValidator
         }
         RoutingValidator.Validate(config, Add);
         return errors;
+    }
+
+    private static void TeamRules(TeamConfig team, Action<string, string> add)
+    {
+        if (string.IsNullOrWhiteSpace(team.Postgres))
+            add("$.team.postgres", "team mode needs PostgreSQL: a connection string such as \"Host=db;Database=switchboard;Username=switchboard;Password=$PGPASSWORD\"");
+        if (string.IsNullOrWhiteSpace(team.Redis))
+            add("$.team.redis", "team mode needs Redis: an address such as \"redis://127.0.0.1:6379\"");
+        if (team.PublicUrl is not { } url || (!url.Contains('$') &&
+            !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")))
+            add("$.team.publicUrl", "team mode needs the URL developers reach the gateway at, such as \"https://switchboard.example.com\"");
     }
 
     /// <summary>

@@ -82,4 +82,7 @@ public sealed record SwitchboardConfig(
     public Dictionary<string, ModelPrice>? Prices { get; init; }
 
     public LedgerConfig Ledger { get; init; } = Ledger ?? new();
+
+    /// <summary>Team mode: replicas on PostgreSQL and Redis. Null (the default) is the single-user router.</summary>
+    public TeamConfig? Team { get; init; }
 }

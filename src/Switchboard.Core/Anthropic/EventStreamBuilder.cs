@@ -18,6 +18,9 @@ public sealed class EventStreamBuilder(string provider)
     /// <summary>Whether any <c>tool_use</c> block was emitted: the stop reason is then <c>tool_use</c>.</summary>
     public bool CalledTools { get; private set; }
 
+    /// <summary>The type of the block now open (<c>text</c>, <c>thinking</c>, <c>tool_use</c>), or null between blocks.</summary>
+    public string? OpenBlock => _open;
+
     public static StreamEvent MessageStart(string model, Usage usage, string? id = null) => new()
     {
         Type = StreamEventTypes.MessageStart,
@@ -96,14 +99,17 @@ public sealed class EventStreamBuilder(string provider)
         _pending.Add(new StreamEvent { Type = StreamEventTypes.ContentBlockStop, Index = _index });
     }
 
-    /// <summary>Closes the open block, then <c>message_delta</c> (stop reason, final usage) and <c>message_stop</c>.</summary>
-    public void Finish(string stopReason, Usage usage)
+    /// <summary>
+    /// Closes the open block, then <c>message_delta</c> (stop reason, the stop sequence that matched if one did, final
+    /// usage) and <c>message_stop</c>.
+    /// </summary>
+    public void Finish(string stopReason, Usage usage, string? stopSequence = null)
     {
         Close();
         _pending.Add(new StreamEvent
         {
             Type = StreamEventTypes.MessageDelta,
-            Delta = new StreamDelta { StopReason = stopReason },
+            Delta = new StreamDelta { StopReason = stopReason, StopSequence = stopSequence },
             Usage = usage,
         });
         _pending.Add(new StreamEvent { Type = StreamEventTypes.MessageStop });

@@ -6,25 +6,25 @@ using Switchboard.Sanitizing;
 namespace Switchboard.Providers.OpenAI;
 
 /// <summary>
-/// Chat-completions chunks → Anthropic events, as they arrive. Reasoning and text open their own blocks (thinking
-/// closed with a synthesized signature, or Claude Code drops it). Tool-call fragments are keyed by index: the call
-/// being written streams as <c>input_json_delta</c>s; a call that starts while another is still half-written
-/// (interleaved parallel calls) is held and sent whole once the first is done, so blocks never interleave. Usage
-/// may come in a chunk of its own after the finish reason, so the reply ends at <c>[DONE]</c> or the end of the body.
+/// Chat-completions chunks → Anthropic events, as they arrive, through the <see cref="EventStreamBuilder"/> every
+/// translating provider shares. Reasoning and text open their own blocks. Tool-call fragments are keyed by index: the
+/// call being written streams as <c>input_json_delta</c>s; a call that starts while another is still half-written
+/// (interleaved parallel calls) is held and sent whole once the first is done, and text that arrives meanwhile waits
+/// for its block to close, so blocks never interleave. Usage may come in a chunk of its own after the finish reason,
+/// so the reply ends at <c>[DONE]</c> or the end of the body.
 /// </summary>
 internal sealed class OpenAIStreamMapper(
     string provider, MessagesRequest request, int estimatedInputTokens, OpenAISettings settings, ToolNameMap toolNames,
     Action<string> log)
 {
+    private readonly EventStreamBuilder _events = new(provider);
     private readonly List<ToolCallState> _calls = [];
     private readonly Dictionary<int, ToolCallState> _callsByIndex = [];
     private readonly ToolCallRepair _repair = new(request.Tools, log);
     private List<(string Kind, string Text)>? _held;
     private ToolCallState? _activeCall;
     private ToolCallState? _lastCall;
-    private int _index = -1;
-    private string? _open;
-    private bool _started, _calledTools, _refused;
+    private bool _started, _refused;
     private string? _finish, _stopSequence;
     private ChatUsage? _usage;
 
@@ -42,12 +42,8 @@ internal sealed class OpenAIStreamMapper(
             // Before message_start, an error still becomes a proper HTTP error reply.
             if (chunk.Error is { ValueKind: not JsonValueKind.Null } error) throw OpenAIErrors.MidStream(error, provider);
             if (!_started) yield return Start();
-            if (chunk.Usage is { } usage) _usage = usage;
-            if (chunk.Choices?.Find(choice => (choice.Index ?? 0) == 0) is not { } choice) continue;
-            foreach (var e in Content(choice.Delta ?? choice.Message)) yield return e;
-            if (choice.FinishReason is { Length: > 0 } finish) _finish = finish;
-            if (choice.StopReason is { ValueKind: JsonValueKind.String } stop && request.StopSequences?.Contains(stop.GetString()!) == true)
-                _stopSequence = stop.GetString();
+            Add(chunk);
+            foreach (var e in _events.Drain()) yield return e;
         }
         if (!done && _finish is null)
             throw new AnthropicErrorException(AnthropicError.Api($"{provider} ended the reply before it was done.", 502));
@@ -56,72 +52,67 @@ internal sealed class OpenAIStreamMapper(
             throw new AnthropicErrorException(AnthropicError.Api($"{provider} stopped the reply with an error.", 502));
 
         if (!_started) yield return Start();
-        foreach (var e in FinishToolCalls()) yield return e;
-        while (_open is not null) foreach (var e in Close()) yield return e;
-        yield return new StreamEvent
-        {
-            Type = StreamEventTypes.MessageDelta,
-            Delta = new StreamDelta { StopReason = StopReason(), StopSequence = _stopSequence },
-            Usage = FinalUsage(),
-        };
-        yield return new StreamEvent { Type = StreamEventTypes.MessageStop };
+        FinishToolCalls();
+        while (_events.OpenBlock is not null) Close();
+        _events.Finish(StopReason(), FinalUsage(), _stopSequence);
+        foreach (var e in _events.Drain()) yield return e;
     }
 
     private StreamEvent Start()
     {
         _started = true;
-        return new StreamEvent
-        {
-            Type = StreamEventTypes.MessageStart,
-            Message = new MessageResponse
-            {
-                Id = "msg_" + Guid.NewGuid().ToString("N")[..24],
-                Model = request.Model,
-                // Servers count the prompt only at the end; an estimate here, the real count in message_delta.
-                Usage = new Usage { InputTokens = estimatedInputTokens, OutputTokens = 0 },
-            },
-        };
+        // Servers count the prompt only at the end; an estimate here, the real count in message_delta.
+        return EventStreamBuilder.MessageStart(request.Model!, new Usage { InputTokens = estimatedInputTokens, OutputTokens = 0 });
     }
 
-    private IEnumerable<StreamEvent> Content(ChatDelta? delta)
+    private void Add(ChatChunk chunk)
     {
-        if (delta is null) yield break;
+        if (chunk.Usage is { } usage) _usage = usage;
+        if (chunk.Choices?.Find(choice => (choice.Index ?? 0) == 0) is not { } choice) return;
+        Content(choice.Delta ?? choice.Message);
+        if (choice.FinishReason is { Length: > 0 } finish) _finish = finish;
+        if (choice.StopReason is { ValueKind: JsonValueKind.String } stop && request.StopSequences?.Contains(stop.GetString()!) == true)
+            _stopSequence = stop.GetString();
+    }
+
+    private void Content(ChatDelta? delta)
+    {
+        if (delta is null) return;
         var reasoning = settings.ReasoningField switch
         {
             ReasoningField.ReasoningContent => delta.ReasoningContent,
             ReasoningField.Reasoning => delta.Reasoning,
             _ => string.IsNullOrEmpty(delta.ReasoningContent) ? delta.Reasoning : delta.ReasoningContent,
         };
-        if (!string.IsNullOrEmpty(reasoning)) foreach (var e in Write(ContentBlockTypes.Thinking, reasoning)) yield return e;
-        if (!string.IsNullOrEmpty(delta.Content)) foreach (var e in Write(ContentBlockTypes.Text, delta.Content)) yield return e;
+        if (!string.IsNullOrEmpty(reasoning)) Write(ContentBlockTypes.Thinking, reasoning);
+        if (!string.IsNullOrEmpty(delta.Content)) Write(ContentBlockTypes.Text, delta.Content);
         if (!string.IsNullOrEmpty(delta.Refusal))
         {
             _refused = true;
-            foreach (var e in Write(ContentBlockTypes.Text, delta.Refusal)) yield return e;
+            Write(ContentBlockTypes.Text, delta.Refusal);
         }
-        foreach (var fragment in delta.ToolCalls ?? [])
-            foreach (var e in ToolCallFragment(fragment)) yield return e;
+        foreach (var fragment in delta.ToolCalls ?? []) ToolCallFragment(fragment);
     }
 
     /// <summary>
     /// Text or reasoning. While a call is half-written it waits. Once calls began, whitespace that would open a block
     /// of its own is noise some servers send between and after calls; inside an open block it is kept.
     /// </summary>
-    private IEnumerable<StreamEvent> Write(string kind, string text)
+    private void Write(string kind, string text)
     {
-        if (_calls.Count > 0 && _open != kind && string.IsNullOrWhiteSpace(text)) yield break;
+        if (_calls.Count > 0 && _events.OpenBlock != kind && string.IsNullOrWhiteSpace(text)) return;
         if (_activeCall is { IsComplete: false })
         {
             (_held ??= []).Add((kind, text));
-            yield break;
+            return;
         }
-        foreach (var e in Ensure(kind)) yield return e;
-        yield return Delta(kind == ContentBlockTypes.Thinking
-            ? new StreamDelta { Type = DeltaTypes.Thinking, Thinking = text }
-            : new StreamDelta { Type = DeltaTypes.Text, Text = text });
+        // Closed here, not by the builder: closing may release held text, which must come first.
+        while (_events.OpenBlock is { } open && open != kind) Close();
+        if (kind == ContentBlockTypes.Thinking) _events.Thinking(text);
+        else _events.Text(text);
     }
 
-    private IEnumerable<StreamEvent> ToolCallFragment(ChatToolCallDelta fragment)
+    private void ToolCallFragment(ChatToolCallDelta fragment)
     {
         var key = fragment.Index
                   ?? (fragment.Id is { Length: > 0 } id && _lastCall?.Id != id ? _calls.Count : _lastCall is null ? 0 : _calls.IndexOf(_lastCall));
@@ -138,62 +129,48 @@ internal sealed class OpenAIStreamMapper(
         if (call.Finished)
         {
             if (!string.IsNullOrWhiteSpace(arguments)) log($"dropped arguments for {call.Name} that came after the call was complete");
-            yield break;
+            return;
         }
         if (!string.IsNullOrEmpty(arguments)) call.Arguments.Append(arguments);
 
         if (call == _activeCall)
         {
-            foreach (var e in SendArguments(call)) yield return e;
-            yield break;
+            SendArguments(call);
+            return;
         }
-        if (call.Name is null || IsHeldWhole(call)) yield break;
+        if (call.Name is null || IsHeldWhole(call)) return;
         if (_activeCall is not null)
         {
-            if (!_activeCall.IsComplete) yield break; // interleaved: sent whole at the end
-            foreach (var e in Close()) yield return e;
+            if (!_activeCall.IsComplete) return; // interleaved: sent whole at the end
+            Close();
         }
-        foreach (var e in OpenToolUse(call)) yield return e;
-        foreach (var e in SendArguments(call)) yield return e;
+        OpenToolUse(call);
+        SendArguments(call);
     }
 
     /// <summary><c>enhancetool</c> heals whole calls; the <c>tooluse</c> exit call becomes text.</summary>
     private bool IsHeldWhole(ToolCallState call) => settings.HealsToolCalls || call.Name == settings.ExitTool;
 
-    private IEnumerable<StreamEvent> OpenToolUse(ToolCallState call)
+    private void OpenToolUse(ToolCallState call)
     {
         // Closing may release held text into a block of its own: close until nothing is open.
-        while (_open is not null) foreach (var e in Close()) yield return e;
-        _index++;
-        _open = ContentBlockTypes.ToolUse;
+        while (_events.OpenBlock is not null) Close();
         _activeCall = call;
-        _calledTools = true;
-        yield return new StreamEvent
-        {
-            Type = StreamEventTypes.ContentBlockStart,
-            Index = _index,
-            ContentBlock = new ContentBlock
-            {
-                Type = ContentBlockTypes.ToolUse,
-                Id = ToolUseId(call.Id),
-                Name = toolNames.Restore(call.Name!),
-                Input = JsonValues.EmptyObject,
-            },
-        };
+        _events.BeginToolUse(ToolUseId(call.Id), toolNames.Restore(call.Name!));
     }
 
-    private IEnumerable<StreamEvent> SendArguments(ToolCallState call)
+    private void SendArguments(ToolCallState call)
     {
-        if (call.Arguments.Length == call.Sent) yield break;
+        if (call.Arguments.Length == call.Sent) return;
         var text = call.Arguments.ToString(call.Sent, call.Arguments.Length - call.Sent);
         call.Sent = call.Arguments.Length;
-        yield return Delta(new StreamDelta { Type = DeltaTypes.InputJson, PartialJson = text });
+        _events.ToolInput(text);
     }
 
     /// <summary>Closes the call being written, then sends every call that was held, each as one whole block.</summary>
-    private IEnumerable<StreamEvent> FinishToolCalls()
+    private void FinishToolCalls()
     {
-        foreach (var e in Close()) yield return e;
+        Close();
         foreach (var call in _calls.Where(call => !call.Finished))
         {
             call.Finished = true;
@@ -204,66 +181,43 @@ internal sealed class OpenAIStreamMapper(
             }
             if (call.Name == settings.ExitTool)
             {
-                if (ToolCallRepair.ExitText(call.Arguments.ToString()) is { Length: > 0 } reply)
-                    foreach (var e in Write(ContentBlockTypes.Text, reply)) yield return e;
+                if (ToolCallRepair.ExitText(call.Arguments.ToString()) is { Length: > 0 } reply) Write(ContentBlockTypes.Text, reply);
                 continue;
             }
-            foreach (var e in OpenToolUse(call)) yield return e;
+            OpenToolUse(call);
             if (settings.HealsToolCalls)
             {
                 var healed = _repair.Heal(toolNames.Restore(call.Name), call.Arguments.ToString());
                 call.Arguments.Clear().Append(healed);
             }
-            foreach (var e in SendArguments(call)) yield return e;
-            foreach (var e in Close()) yield return e;
+            SendArguments(call);
+            Close();
         }
     }
 
-    /// <summary>Opens a text or thinking block unless one of that kind is open, closing whatever else was.</summary>
-    private IEnumerable<StreamEvent> Ensure(string kind)
+    /// <summary>Closes the open block (finishing the call it holds, if any), then writes the text held while it was open.</summary>
+    private void Close()
     {
-        while (_open is not null && _open != kind) foreach (var e in Close()) yield return e;
-        if (_open == kind) yield break;
-        _index++;
-        _open = kind;
-        yield return new StreamEvent
-        {
-            Type = StreamEventTypes.ContentBlockStart,
-            Index = _index,
-            ContentBlock = kind == ContentBlockTypes.Thinking
-                ? new ContentBlock { Type = kind, Thinking = "", Signature = "" }
-                : new ContentBlock { Type = kind, Text = "" },
-        };
-    }
-
-    private IEnumerable<StreamEvent> Close()
-    {
-        if (_open is null) yield break;
-        if (_open == ContentBlockTypes.Thinking)
-            yield return Delta(new StreamDelta { Type = DeltaTypes.Signature, Signature = SynthesizedSignature.For(provider) });
+        if (_events.OpenBlock is null) return;
         if (_activeCall is { } call)
         {
             // A call without arguments still needs an input Claude Code can parse.
-            if (call.Arguments.Length == 0) yield return Delta(new StreamDelta { Type = DeltaTypes.InputJson, PartialJson = "{}" });
+            if (call.Arguments.Length == 0) _events.ToolInput("{}");
             call.Finished = true;
             _activeCall = null;
         }
-        _open = null;
-        yield return new StreamEvent { Type = StreamEventTypes.ContentBlockStop, Index = _index };
+        _events.Close();
 
-        if (_held is null) yield break;
+        if (_held is null) return;
         var held = _held;
         _held = null;
-        foreach (var (kind, text) in held)
-            foreach (var e in Write(kind, text)) yield return e;
+        foreach (var (kind, text) in held) Write(kind, text);
     }
-
-    private StreamEvent Delta(StreamDelta delta) => new() { Type = StreamEventTypes.ContentBlockDelta, Index = _index, Delta = delta };
 
     private string StopReason() => _finish switch
     {
         "length" => StopReasons.MaxTokens,
-        _ when _calledTools => StopReasons.ToolUse,
+        _ when _events.CalledTools => StopReasons.ToolUse,
         "content_filter" => StopReasons.Refusal,
         _ when _refused => StopReasons.Refusal,
         _ when _stopSequence is not null => StopReasons.StopSequence,
@@ -292,5 +246,4 @@ internal sealed class OpenAIStreamMapper(
         if (id is not { Length: > 0 }) return "toolu_sb_" + Guid.NewGuid().ToString("N")[..20];
         return ToolIdRule.Anthropic.Fit(id);
     }
-
 }

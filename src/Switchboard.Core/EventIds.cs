@@ -2,7 +2,7 @@ namespace Switchboard;
 
 /// <summary>
 /// Every log event id Switchboard writes, in one table (as YARP keeps its <c>EventIds</c>), so no two events share an
-/// id and a log filter keeps meaning the same thing. Ranges by area: hosting 1–99, config 100s, ledger 200s,
+/// id and a log filter keeps meaning the same thing. Ranges by area: hosting and forwarding 1–99, config 100s, ledger 200s,
 /// providers 300s, sanitizing 400s.
 /// </summary>
 internal static class EventIds
@@ -14,11 +14,13 @@ internal static class EventIds
     public const int Unexpected = 5;
     public const int ClientGone = 6;
     public const int ModelListFailed = 7;
-    public const int TargetFailed = 8;
     public const int Routed = 9;
     public const int UpstreamErrorWrapped = 10;
     public const int ModelListStillFailing = 11;
     public const int HeapTrimmed = 40;
+
+    // Forwarding: retries and fallback (the id dates from when this lived in hosting).
+    public const int TargetFailed = 8;
 
     // Config file.
     public const int ConfigReloaded = 100;

@@ -27,10 +27,6 @@ public sealed partial class StreamRepair
     /// <summary>Input and output tokens the stream has reported so far.</summary>
     public Usage Usage => _shape.Usage;
 
-    /// <summary><paramref name="reply"/> with its events repaired, if it is an event stream; otherwise as it is.</summary>
-    public static ProviderReply Wrap(ProviderReply reply, string provider, string? model, ILogger logger) =>
-        reply is EventStreamReply events ? new EventStreamReply(new StreamRepair(provider, model, logger).Wrap(events.Events)) : reply;
-
     public async IAsyncEnumerable<StreamEvent> Wrap(
         IAsyncEnumerable<StreamEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

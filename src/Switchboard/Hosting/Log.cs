@@ -26,9 +26,6 @@ internal static partial class Log
     [LoggerMessage(EventIds.ModelListStillFailing, LogLevel.Debug, "Model list of provider {Provider} still left out: {Reason}")]
     public static partial void ModelListStillFailing(ILogger logger, string provider, string reason);
 
-    [LoggerMessage(EventIds.TargetFailed, LogLevel.Warning, "Target {Target} failed ({Status}, attempt {Attempt}): {Message}")]
-    public static partial void TargetFailed(ILogger logger, string target, int status, int attempt, string message);
-
     [LoggerMessage(EventIds.Routed, LogLevel.Information,
         "{Method} {Path} model={Model} duty={Duty} rule={Rule} -> {Target} fallbacks={Fallbacks} tokens={Tokens} {Status} in {ElapsedMs} ms")]
     public static partial void Routed(ILogger logger, string method, string path, string model, string duty, string rule, string target,

@@ -3,16 +3,17 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Forwarding;
 using Switchboard.Providers;
 using Switchboard.Routing;
 
 namespace Switchboard.Hosting;
 
 /// <summary>
-/// <c>POST /v1/messages</c> and <c>POST /v1/messages/count_tokens</c>: read and check the request, pick the target,
-/// hand it to the provider and write the reply. Every failure leaves as an Anthropic error.
+/// <c>POST /v1/messages</c> and <c>POST /v1/messages/count_tokens</c>: read and check the request, pick the targets,
+/// hand it to the forwarder and write the reply it gives. Every failure leaves as an Anthropic error.
 /// </summary>
-internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter replies, TargetSender sender, ILogger logger,
+internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter replies, IForwarder forwarder, ILogger logger,
     SessionActivity sessions)
 {
     /// <summary>Anthropic's own request size limit.</summary>
@@ -55,7 +56,7 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             };
             target = decision.Primary.ToString();
 
-            var sent = await sender.SendAsync(decision, call, snapshot, countTokens, context.RequestAborted);
+            var sent = await forwarder.ForwardAsync(decision, call, snapshot, countTokens, usage?.Reply, context.RequestAborted);
             target = sent.Target.ToString();
             usage?.Routed(request, model, sent.Target, clientStreams);
             if (usage is not null) usage.Fallbacks = sent.Fallbacks.Count;

@@ -31,10 +31,10 @@ internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
                 }
                 break;
             case EventStreamReply events when streaming:
-                await StreamAsync(context, UsageCapture.Watch(context, events.Events), pingInterval);
+                await StreamAsync(context, events.Events, pingInterval);
                 break;
             case EventStreamReply events:
-                await CompleteAsync(context, UsageCapture.Watch(context, events.Events));
+                await CompleteAsync(context, events.Events);
                 break;
             case TokenCountReply count:
                 await WriteJsonAsync(context, new TokenCount { InputTokens = count.InputTokens });

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Anthropic;
 using Switchboard.Config;
 using Switchboard.Dashboard;
+using Switchboard.Forwarding;
 using Switchboard.Providers;
 using Switchboard.Routing;
 
@@ -114,9 +115,9 @@ public sealed class SwitchboardServer : IAsyncDisposable
     private void MapEndpoints()
     {
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
-        var sender = new TargetSender(new TargetHealth(_options.Time), _options.Time, logger);
+        var forwarder = new Forwarder(new TargetHealth(_options.Time), _options.Time, logger);
         var sessions = new SessionActivity();
-        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), sender, logger, sessions);
+        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), forwarder, logger, sessions);
         var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger, UsesSetupToken);
 
         // Any empty error answer (405, a route that does not exist) still leaves in Anthropic's error shape.

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Ledger;
 using Switchboard.Providers;
 using Switchboard.Routing;
 using Switchboard.Sanitizing;
 
-namespace Switchboard.Hosting;
+namespace Switchboard.Forwarding;
 
 /// <summary>
 /// Sends a request to the targets of a route decision, in order. Connection failures, timeouts, 429, 5xx and 529
@@ -14,15 +15,11 @@ namespace Switchboard.Hosting;
 /// reaches the client, never after a reply has begun. Other errors (a bad request, a bad key) go straight
 /// back: another target would not fix them. Targets that keep failing cool down (<see cref="TargetHealth"/>).
 /// </summary>
-internal sealed class TargetSender(TargetHealth health, TimeProvider time, ILogger logger)
+internal sealed class Forwarder(TargetHealth health, TimeProvider time, ILogger logger) : IForwarder
 {
-    /// <summary>The longest <c>retry-after</c> honoured; beyond it the next target is tried instead of waiting.</summary>
-    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
-
-    public sealed record Sent(ProviderReply Reply, ModelTarget Target, IReadOnlyList<string> Fallbacks);
-
-    public async Task<Sent> SendAsync(
-        RouteDecision decision, ProviderCall call, ConfigSnapshot snapshot, bool countTokens, CancellationToken cancellationToken)
+    public async Task<Forwarded> ForwardAsync(
+        RouteDecision decision, ProviderCall call, ConfigSnapshot snapshot, bool countTokens, ReplyUsage? usage,
+        CancellationToken cancellationToken)
     {
         var retry = snapshot.Config.Retry;
         var fallbacks = new List<string>();
@@ -55,10 +52,10 @@ internal sealed class TargetSender(TargetHealth health, TimeProvider time, ILogg
                     // Repaired for this target alone, from the original: a fallback never gets another target's repairs.
                     var prepared = await RequestSanitizer.PrepareAsync(call, provider, snapshot.Config.Providers[target.Provider], logger, cancellationToken);
                     var reply = await AttemptAsync(provider, prepared, countTokens, cancellationToken);
-                    if (!canMoveOn || reply is not UpstreamHttpReply { Response: var response } || !IsRetryable((int)response.StatusCode))
+                    if (!canMoveOn || reply is not UpstreamHttpReply { Response: var response } || !Retries.IsRetryable((int)response.StatusCode))
                     {
                         if (reply is not UpstreamHttpReply { Response.IsSuccessStatusCode: false }) health.Succeeded(target);
-                        return new Sent(reply, target, fallbacks);
+                        return new Forwarded(ReplyPipeline.Watched(reply, usage, cancellationToken), target, fallbacks);
                     }
                     // The upstream's own error reply, relayed as it is if nothing else works; here, try again.
                     retryAfter = response.Headers.RetryAfter?.Delta;
@@ -66,15 +63,15 @@ internal sealed class TargetSender(TargetHealth health, TimeProvider time, ILogg
                         AnthropicError.TypeForStatus((int)response.StatusCode), $"{target.Provider} answered {(int)response.StatusCode}"));
                     reply.Dispose();
                 }
-                catch (AnthropicErrorException ex) when (canMoveOn && IsRetryable(ex.Error.Status) && !cancellationToken.IsCancellationRequested)
+                catch (AnthropicErrorException ex) when (canMoveOn && Retries.IsRetryable(ex.Error.Status) && !cancellationToken.IsCancellationRequested)
                 {
                     lastError = ex;
                     retryAfter = ex.Error.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
                 }
 
-                Log.TargetFailed(logger, target.ToString(), lastError.Error.Status, attempt + 1, lastError.Error.Message);
-                if (!canRetry || retryAfter > MaxRetryAfter) break;
-                await Task.Delay(Backoff(retry, attempt, retryAfter), time, cancellationToken);
+                ForwarderLog.TargetFailed(logger, target.ToString(), lastError.Error.Status, attempt + 1, lastError.Error.Message);
+                if (!canRetry || retryAfter > Retries.MaxRetryAfter) break;
+                await Task.Delay(Retries.Backoff(retry, attempt, retryAfter), time, cancellationToken);
             }
             health.Failed(target, retry.FailuresBeforeCooldown, TimeSpan.FromSeconds(retry.CooldownSeconds));
             fallbacks.Add(target.ToString());
@@ -93,21 +90,12 @@ internal sealed class TargetSender(TargetHealth health, TimeProvider time, ILogg
         {
             return countTokens
                 ? await provider.CountTokensAsync(call, cancellationToken)
-                : await FirstEvent.AwaitAsync(
-                    StreamRepair.Wrap(await provider.SendMessagesAsync(call, cancellationToken), provider.Name, call.Request.Model, logger),
-                    cancellationToken);
+                : await ReplyPipeline.AttemptAsync(
+                    await provider.SendMessagesAsync(call, cancellationToken), provider.Name, call.Request.Model, logger, cancellationToken);
         }
         catch (Exception ex) when (ex is not AnthropicErrorException && UpstreamFault.IsUpstream(ex, cancellationToken))
         {
             throw UpstreamFault.From(ex, provider.Name);
         }
-    }
-
-    public static bool IsRetryable(int status) => status is 408 or 429 or 529 or >= 500;
-
-    private static TimeSpan Backoff(RetryConfig retry, int attempt, TimeSpan? retryAfter)
-    {
-        var exponential = TimeSpan.FromMilliseconds(Math.Min(retry.MaxBackoffMs, retry.BackoffMs * Math.Pow(2, attempt)));
-        return retryAfter is { } wait && wait > exponential ? wait : exponential;
     }
 }

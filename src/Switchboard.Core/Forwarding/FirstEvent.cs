@@ -1,7 +1,7 @@
 using Switchboard.Anthropic;
 using Switchboard.Providers;
 
-namespace Switchboard.Hosting;
+namespace Switchboard.Forwarding;
 
 /// <summary>
 /// Waits for an event stream's first event before the reply is handed on. Nothing reaches the client before it (the

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
 using Shouldly;
+using Switchboard.Forwarding;
 using Switchboard.Routing;
 
-namespace Switchboard.Tests.Routing;
+namespace Switchboard.Tests.Forwarding;
 
 public sealed class TargetHealthTests
 {

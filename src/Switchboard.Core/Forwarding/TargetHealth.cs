@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Switchboard.Routing;
 
-namespace Switchboard.Routing;
+namespace Switchboard.Forwarding;
 
 /// <summary>
 /// Which targets keep failing. After <c>failuresBeforeCooldown</c> failures in a row a target cools down: it is

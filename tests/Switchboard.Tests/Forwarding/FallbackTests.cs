@@ -8,39 +8,8 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Forwarding;
 
 /// <summary>Forwarding through the real server: retries, fallback to the next target, never after a reply began, cool-downs.</summary>
-public sealed class FallbackTests : IAsyncLifetime
+public sealed class FallbackTests : AnthropicAndOllamaTests
 {
-    private ScriptedUpstream _anthropic = null!;
-    private ScriptedOllama _ollama = null!;
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        var model = new ScriptedAnthropicModel { Decide = c => new ScriptedAnthropicModel.Text("from anthropic " + c.Model) };
-        _anthropic = await ScriptedUpstream.StartAsync(model.HandleAsync);
-        _ollama = await ScriptedOllama.StartAsync();
-        _ollama.Chat = chat => [ScriptedOllama.Text("from ollama " + chat["model"]!.GetValue<string>()), ScriptedOllama.Done()];
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _ollama.DisposeAsync();
-        await _anthropic.DisposeAsync();
-    }
-
-    private string Config(string routing, string extraProviders = "") => $$"""
-        {
-          "defaultProvider": "anthropic",
-          "retry": { "attempts": 2, "backoffMs": 1, "maxBackoffMs": 5, "failuresBeforeCooldown": 3, "cooldownSeconds": 60 },
-          "providers": {
-            "anthropic": { "type": "anthropic", "baseUrl": "{{_anthropic.BaseUrl}}" },
-            "ollama-local": { "type": "ollama", "baseUrl": "{{_ollama.BaseUrl}}" }
-            {{extraProviders}}
-          },
-          {{routing}}
-        }
-        """;
-
     [Theory]
     [InlineData(503, "overloaded")]
     [InlineData(529, "overloaded")]

@@ -13,39 +13,8 @@ namespace Switchboard.Tests.Routing;
 
 /// <summary>Routing through the real server: duties to different upstreams, pinned URLs, token counts. (Retries,
 /// fallbacks and cool-downs: <c>Forwarding/FallbackTests</c>.)</summary>
-public sealed class RoutingIntegrationTests : IAsyncLifetime
+public sealed class RoutingIntegrationTests : AnthropicAndOllamaTests
 {
-    private ScriptedUpstream _anthropic = null!;
-    private ScriptedOllama _ollama = null!;
-    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        var model = new ScriptedAnthropicModel { Decide = c => new ScriptedAnthropicModel.Text("from anthropic " + c.Model) };
-        _anthropic = await ScriptedUpstream.StartAsync(model.HandleAsync);
-        _ollama = await ScriptedOllama.StartAsync();
-        _ollama.Chat = chat => [ScriptedOllama.Text("from ollama " + chat["model"]!.GetValue<string>()), ScriptedOllama.Done()];
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _ollama.DisposeAsync();
-        await _anthropic.DisposeAsync();
-    }
-
-    private string Config(string routing, string extraProviders = "") => $$"""
-        {
-          "defaultProvider": "anthropic",
-          "retry": { "attempts": 2, "backoffMs": 1, "maxBackoffMs": 5, "failuresBeforeCooldown": 3, "cooldownSeconds": 60 },
-          "providers": {
-            "anthropic": { "type": "anthropic", "baseUrl": "{{_anthropic.BaseUrl}}" },
-            "ollama-local": { "type": "ollama", "baseUrl": "{{_ollama.BaseUrl}}" }
-            {{extraProviders}}
-          },
-          {{routing}}
-        }
-        """;
-
     private static async Task<string> SendRecordedAsync(RunningSwitchboard switchboard, string recording, string path = "/v1/messages")
     {
         using var request = RecordedClaudeCode.HttpRequest(recording, path);

@@ -5,7 +5,7 @@ namespace Switchboard.Config;
 /// <summary>
 /// The one rule for what in a config is a secret, used by the dashboard's mask, <c>preset export</c>, <c>/health</c>,
 /// the CLI and the log. A string is a secret when its key names one (<c>apiKey</c>, <c>token</c>, <c>password</c>,
-/// <c>credential</c>, <c>cookie</c>, <c>authorization</c>, …), when it is any value in a <c>headers</c> object, or when
+/// <c>credential</c>, <c>cookie</c>, <c>authorization</c>, team mode's <c>postgres</c> and <c>redis</c>, …), when it is any value in a <c>headers</c> object, or when
 /// it is a URL carrying a login (<c>http://user:pass@host</c>): then only the login is secret. A <c>$VAR</c>
 /// reference (<c>"$KEY"</c>, <c>"${KEY}"</c>, <c>"Bearer $TOKEN"</c>) is never a secret: it names where the secret is.
 /// </summary>
@@ -38,7 +38,8 @@ public static partial class Secrets
     public static string Mask(string secret)
     {
         if (LoginSecretOf(secret) is not null) return Replace(secret, Marker);
-        return secret.Length >= 16 ? Marker + secret[^4..] : Marker;
+        // The last four characters tell two API keys apart; in a connection string they may end its password.
+        return secret.Length >= 16 && !secret.Contains('=') ? Marker + secret[^4..] : Marker;
     }
 
     /// <summary>
@@ -76,7 +77,8 @@ public static partial class Secrets
     [GeneratedRegex(@"\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex Reference();
 
-    [GeneratedRegex("key|token|secret|password|authorization|credential|cookie", RegexOptions.IgnoreCase)]
+    // postgres and redis: team mode's connection strings, which carry their server's password.
+    [GeneratedRegex("key|token|secret|password|authorization|credential|cookie|postgres|redis", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9+.-]*://")]

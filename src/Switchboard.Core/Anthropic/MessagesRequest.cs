@@ -6,25 +6,36 @@ namespace Switchboard.Anthropic;
 /// <summary>
 /// The body of <c>POST /v1/messages</c> (and <c>count_tokens</c>). Every field Anthropic documents is typed;
 /// anything else lands in <see cref="Extra"/> and is written back unchanged, so a request survives a round trip.
+/// A value: every stage that changes it (routing, a target's model, a repair, events mode) makes its own copy
+/// (<c>request with { … }</c>), so none can change what the stage before it handed on, and "is this still what the
+/// client sent?" is answered by comparing (<see cref="Providers.ProviderCall.RequestChanged"/>). The equality is a
+/// record's: member by member, with lists and nested parts compared by reference, which is enough because a copy
+/// that edits a nested part makes that part anew. No member has an initializer: with <c>init</c>, the source
+/// generator leaves a key the JSON omits at <c>default</c> (dotnet/runtime#84484), which for every member here is
+/// what "absent" means.
 /// </summary>
-public sealed class MessagesRequest
+public sealed record MessagesRequest
 {
-    [JsonPropertyName("model")] public string? Model { get; set; }
-    [JsonPropertyName("messages")] public List<Message>? Messages { get; set; }
-    [JsonPropertyName("system")] public MessageContent? System { get; set; }
-    [JsonPropertyName("max_tokens")] public int? MaxTokens { get; set; }
-    [JsonPropertyName("stream")] public bool? Stream { get; set; }
-    [JsonPropertyName("tools")] public List<Tool>? Tools { get; set; }
-    [JsonPropertyName("tool_choice")] public ToolChoice? ToolChoice { get; set; }
-    [JsonPropertyName("thinking")] public ThinkingConfig? Thinking { get; set; }
-    [JsonPropertyName("output_config")] public OutputConfig? OutputConfig { get; set; }
-    [JsonPropertyName("context_management")] public ContextManagement? ContextManagement { get; set; }
-    [JsonPropertyName("metadata")] public RequestMetadata? Metadata { get; set; }
-    [JsonPropertyName("stop_sequences")] public List<string>? StopSequences { get; set; }
-    [JsonPropertyName("temperature")] public double? Temperature { get; set; }
-    [JsonPropertyName("top_p")] public double? TopP { get; set; }
-    [JsonPropertyName("top_k")] public int? TopK { get; set; }
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
+    [JsonPropertyName("model")] public string? Model { get; init; }
+    [JsonPropertyName("messages")] public List<Message>? Messages { get; init; }
+    [JsonPropertyName("system")] public MessageContent? System { get; init; }
+    [JsonPropertyName("max_tokens")] public int? MaxTokens { get; init; }
+    [JsonPropertyName("stream")] public bool? Stream { get; init; }
+    [JsonPropertyName("tools")] public List<Tool>? Tools { get; init; }
+    [JsonPropertyName("tool_choice")] public ToolChoice? ToolChoice { get; init; }
+    [JsonPropertyName("thinking")] public ThinkingConfig? Thinking { get; init; }
+    [JsonPropertyName("output_config")] public OutputConfig? OutputConfig { get; init; }
+    [JsonPropertyName("context_management")] public ContextManagement? ContextManagement { get; init; }
+    [JsonPropertyName("metadata")] public RequestMetadata? Metadata { get; init; }
+    [JsonPropertyName("stop_sequences")] public List<string>? StopSequences { get; init; }
+    [JsonPropertyName("temperature")] public double? Temperature { get; init; }
+    [JsonPropertyName("top_p")] public double? TopP { get; init; }
+    [JsonPropertyName("top_k")] public int? TopK { get; init; }
+    /// <summary>
+    /// Not <c>init</c>: System.Text.Json cannot fill extension data through an init accessor, which it binds like a
+    /// constructor parameter. An internal setter the serializer alone uses keeps it read-only to every stage.
+    /// </summary>
+    [JsonExtensionData, JsonInclude] public Dictionary<string, JsonElement>? Extra { get; internal set; }
 
     [JsonIgnore] public bool IsStreaming => Stream == true;
 }

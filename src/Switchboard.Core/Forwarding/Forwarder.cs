@@ -23,7 +23,6 @@ internal sealed class Forwarder(TargetHealth health, TimeProvider time, ILogger 
     {
         var retry = snapshot.Config.Retry;
         var fallbacks = new List<string>();
-        var requestedModel = call.Request.Model;
         AnthropicErrorException? lastError = null;
         for (var index = 0; index < decision.Targets.Count; index++)
         {
@@ -36,11 +35,9 @@ internal sealed class Forwarder(TargetHealth health, TimeProvider time, ILogger 
             }
             if (!snapshot.Providers.TryGetValue(target.Provider, out var provider))
                 throw new AnthropicErrorException(AnthropicError.InvalidRequest($"Route target '{target}' names no configured provider."));
-            if (call.Request.Model != target.Model)
-            {
-                call.Request.Model = target.Model;
-                call.RequestChanged = true;
-            }
+            // This target's own copy, so a fallback starts again from the call as it came. A model that is the one
+            // asked leaves the copy equal to the client's request, and a pass-through still sends the client's bytes.
+            var forTarget = call with { Request = call.Request with { Model = target.Model } };
 
             for (var attempt = 0; ; attempt++)
             {
@@ -50,7 +47,7 @@ internal sealed class Forwarder(TargetHealth health, TimeProvider time, ILogger 
                 try
                 {
                     // Repaired for this target alone, from the original: a fallback never gets another target's repairs.
-                    var prepared = await RequestSanitizer.PrepareAsync(call, provider, snapshot.Config.Providers[target.Provider], logger, cancellationToken);
+                    var prepared = await RequestSanitizer.PrepareAsync(forTarget, provider, snapshot.Config.Providers[target.Provider], logger, cancellationToken);
                     var reply = await AttemptAsync(provider, prepared, countTokens, cancellationToken);
                     if (!canMoveOn || reply is not UpstreamHttpReply { Response: var response } || !Retries.IsRetryable((int)response.StatusCode))
                     {
@@ -75,7 +72,6 @@ internal sealed class Forwarder(TargetHealth health, TimeProvider time, ILogger 
             }
             health.Failed(target, retry.FailuresBeforeCooldown, TimeSpan.FromSeconds(retry.CooldownSeconds));
             fallbacks.Add(target.ToString());
-            call.Request.Model = requestedModel;
         }
         throw lastError ?? new AnthropicErrorException(AnthropicError.Api("Every target of this route is cooling down."));
     }

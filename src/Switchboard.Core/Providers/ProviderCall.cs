@@ -12,8 +12,17 @@ public sealed record ProviderCall
     /// <summary>The client's body byte for byte; sent as is while <see cref="RequestChanged"/> is false.</summary>
     public required ReadOnlyMemory<byte> OriginalBody { get; init; }
 
-    /// <summary>True once anything (routing, a sanitizer) changed <see cref="Request"/>.</summary>
-    public bool RequestChanged { get; set; }
+    /// <summary>The request parsed from <see cref="OriginalBody"/>, as parsed: what <see cref="Request"/> is compared with.</summary>
+    public required MessagesRequest OriginalRequest { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="Request"/> is no longer the one <see cref="OriginalBody"/> says, so the body must be written
+    /// anew. Derived by value (a record's equality), not by reference: a stage that copies the request without
+    /// changing it (a target whose model is the one asked for) still leaves the client's bytes to be sent as they
+    /// are. Every stage copies what it changes, and a changed nested part is a new object, so the comparison cannot
+    /// miss a change.
+    /// </summary>
+    public bool RequestChanged => Request != OriginalRequest;
 
     /// <summary>The client's query string, including the leading '?', or empty.</summary>
     public string QueryString { get; init; } = "";

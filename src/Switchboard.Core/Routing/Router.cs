@@ -3,16 +3,23 @@ using Switchboard.Config;
 
 namespace Switchboard.Routing;
 
-/// <summary>What the router decided for one request, and why: enough to log it in one line and to explain it.</summary>
+/// <summary>
+/// What the router decided for one request, and why: enough to log it in one line and to explain it, with the
+/// request to send on (<see cref="Request"/>), which is the one asked (<see cref="Asked"/>) unless routing edited it.
+/// </summary>
 public sealed record RouteDecision(
-    IReadOnlyList<ModelTarget> Targets, string Duty, string Reason, int? EstimatedTokens, IReadOnlySet<string> DutiesSeen)
+    IReadOnlyList<ModelTarget> Targets, string Duty, RouteReason Reason, int? EstimatedTokens, IReadOnlySet<string> DutiesSeen)
 {
     public ModelTarget Primary => Targets[0];
 
-    /// <summary>True when routing changed the request itself (a CCR subagent tag was removed from the prompt).</summary>
-    public bool EditedRequest => Reason == SubagentTagReason;
+    /// <summary>The request as the client asked it; routing never changes it.</summary>
+    public required MessagesRequest Asked { get; init; }
 
-    public const string SubagentTagReason = "subagent tag";
+    /// <summary>The request to forward: <see cref="Asked"/>, or a copy without a CCR subagent tag.</summary>
+    public required MessagesRequest Request { get; init; }
+
+    /// <summary>True when routing changed the request itself (a CCR subagent tag was removed from the prompt).</summary>
+    public bool EditedRequest => Request != Asked;
 }
 
 /// <summary>
@@ -41,10 +48,11 @@ public static class Router
     }
 
     private static RouteDecision Choose(
-        MessagesRequest request, IReadOnlyList<KeyValuePair<string, string>> headers, SwitchboardConfig config, string? pinned)
+        MessagesRequest asked, IReadOnlyList<KeyValuePair<string, string>> headers, SwitchboardConfig config, string? pinned)
     {
-        var model = request.Model ?? "";
-        var tagged = SubagentTag.Take(request);
+        var model = asked.Model ?? "";
+        // Everything below looks at the request as it will be sent: without the tag.
+        var (request, tagged) = SubagentTag.Take(asked);
         int? estimate = null;
         int Estimate() => estimate ??= TokenCounter.Count(request);
         // The estimate is only worth its cost when something routes on it.
@@ -53,31 +61,32 @@ public static class Router
         var order = Duties.Order(config.DutyOrder);
         var duty = order.FirstOrDefault(duties.Contains) ?? Duties.Default;
 
-        RouteDecision Decision(IEnumerable<string> targets, string reason) =>
-            new(targets.Select(target => Parse(target, model, config)).ToList(), duty, reason, estimate, duties);
+        RouteDecision Decided(IReadOnlyList<ModelTarget> targets, RouteReason reason) =>
+            new(targets, duty, reason, estimate, duties) { Asked = asked, Request = request };
+        RouteDecision Decision(IEnumerable<string> targets, RouteReason reason) =>
+            Decided(targets.Select(target => Parse(target, model, config)).ToList(), reason);
 
-        if (pinned is not null) return Decision([pinned], "url");
-        if (tagged is not null) return Decision([tagged.Replace(',', ':')], RouteDecision.SubagentTagReason);
-        if (ModelTargetParser.TryExplicit(model, config) is { } explicitTarget)
-            return new([explicitTarget], duty, "model", estimate, duties);
+        if (pinned is not null) return Decision([pinned], RouteReason.Url);
+        if (tagged is not null) return Decision([tagged.Replace(',', ':')], RouteReason.SubagentTag);
+        if (ModelTargetParser.TryExplicit(model, config) is { } explicitTarget) return Decided([explicitTarget], RouteReason.ExplicitModel);
 
         for (var i = 0; i < (config.Rules?.Count ?? 0); i++)
         {
             var rule = config.Rules![i];
             if (Matches(rule.When, request, headers, duty, tokensMatter ? Estimate : () => 0))
-                return Decision(rule.To.Targets, "rule:" + (rule.Name ?? i.ToString()));
+                return Decision(rule.To.Targets, RouteReason.Rule(rule.Name ?? i.ToString()));
         }
         foreach (var candidate in order)
             if (duties.Contains(candidate) && config.Routes?.For(candidate) is { } route)
-                return Decision(route.Targets, "duty:" + candidate) with { Duty = candidate };
+                return Decision(route.Targets, RouteReason.Duty(candidate)) with { Duty = candidate };
         foreach (var (glob, target) in config.ModelMap ?? [])
-            if (Glob.IsMatch(glob, model)) return Decision([target], "modelMap:" + glob);
-        if (config.SmallModel is { } small && model.Contains("haiku", StringComparison.OrdinalIgnoreCase)) return Decision([small], "smallModel");
+            if (Glob.IsMatch(glob, model)) return Decision([target], RouteReason.ModelMap(glob));
+        if (config.SmallModel is { } small && model.Contains("haiku", StringComparison.OrdinalIgnoreCase)) return Decision([small], RouteReason.SmallModel);
         if (config.BigModel is { } big && (model.Contains("sonnet", StringComparison.OrdinalIgnoreCase) || model.Contains("opus", StringComparison.OrdinalIgnoreCase)))
-            return Decision([big], "bigModel");
-        if (config.Routes?.Default is { } fallback) return Decision(fallback.Targets, "duty:default");
-        if (ProviderListing(model, config) is { } owner) return Decision([$"{owner}:{model}"], "listed by " + owner);
-        return new([ModelTargetParser.Resolve(model, config)], duty, "default provider", estimate, duties);
+            return Decision([big], RouteReason.BigModel);
+        if (config.Routes?.Default is { } fallback) return Decision(fallback.Targets, RouteReason.Duty(Duties.Default));
+        if (ProviderListing(model, config) is { } owner) return Decision([$"{owner}:{model}"], RouteReason.ListedBy(owner));
+        return Decided([ModelTargetParser.Resolve(model, config)], RouteReason.DefaultProvider);
     }
 
     /// <summary>Whether routing needs a token count at all: only a longContext route or a rule on tokens does.</summary>

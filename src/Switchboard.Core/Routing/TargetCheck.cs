@@ -25,7 +25,7 @@ public static class TargetCheck
     }
 
     /// <summary>Refuses a target whose model name cannot be sent anywhere; <paramref name="reason"/> says where it came from.</summary>
-    public static void Routable(ModelTarget target, string reason)
+    public static void Routable(ModelTarget target, RouteReason reason)
     {
         var problem = target.Model switch
         {

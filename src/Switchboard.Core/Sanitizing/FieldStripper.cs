@@ -26,13 +26,12 @@ internal sealed class FieldStripper : IRequestRepair
             (request.System?.Blocks ?? []).Any(block => block.CacheControl is not null) ||
             History.AllBlocks(request).Any(block => block.CacheControl is not null || !IsReadable(block)));
 
-    public string Apply(MessagesRequest request, TargetProfile target)
+    public Repaired Apply(MessagesRequest request, TargetProfile target)
     {
         var removed = new List<string>();
         if (request.ContextManagement is not null) removed.Add("context_management");
         if (request.OutputConfig is not null) removed.Add("output_config");
-        request.ContextManagement = null;
-        request.OutputConfig = null;
+        request = request with { ContextManagement = null, OutputConfig = null };
 
         var tools = request.Tools ?? [];
         var serverTools = tools.RemoveAll(IsServerTool);
@@ -58,7 +57,7 @@ internal sealed class FieldStripper : IRequestRepair
         if (flagged > 0) removed.Add($"strict/defer_loading from {History.Count(flagged, "tool")}");
         if (serverTools > 0) removed.Add(History.Count(serverTools, "server tool"));
         if (converted > 0) removed.Add($"{History.Count(converted, "block")} it cannot read (now text)");
-        return $"removed {string.Join(", ", removed)} for {target.Model}";
+        return new(request, $"removed {string.Join(", ", removed)} for {target.Model}");
     }
 
     /// <summary>Tools with a <c>type</c> (web search, code execution…) run on Anthropic's servers only.</summary>

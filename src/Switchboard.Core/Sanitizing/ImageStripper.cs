@@ -16,7 +16,7 @@ internal sealed class ImageStripper : IRequestRepair
 
     public bool Applies(MessagesRequest request, TargetProfile target) => !target.Vision && HasImages(request);
 
-    public string Apply(MessagesRequest request, TargetProfile target)
+    public Repaired Apply(MessagesRequest request, TargetProfile target)
     {
         var stripped = 0;
         foreach (var message in History.Messages(request))
@@ -25,7 +25,7 @@ internal sealed class ImageStripper : IRequestRepair
             stripped += Strip(blocks);
             foreach (var block in blocks) if (block.Content?.Blocks is { } nested) stripped += Strip(nested);
         }
-        return $"stripped {History.Count(stripped, "image")} for {target.Model}";
+        return new(request, $"stripped {History.Count(stripped, "image")} for {target.Model}");
     }
 
     private static int Strip(List<ContentBlock> blocks)

@@ -36,7 +36,7 @@ public static partial class RequestSanitizer
 
     /// <summary>
     /// The call to send to <paramref name="target"/>: <paramref name="call"/> itself when nothing needs repair, else a
-    /// copy with the repaired request (marked changed). <paramref name="call"/> and its request are never modified.
+    /// copy with the repaired request, which then no longer equals the client's. <paramref name="call"/> and its request are never modified.
     /// </summary>
     public static ProviderCall Prepare(ProviderCall call, TargetProfile target, ILogger logger)
     {
@@ -45,12 +45,17 @@ public static partial class RequestSanitizer
         foreach (var repair in Repairs)
         {
             if (!repair.Applies(repaired ?? call.Request, target)) continue;
-            repaired ??= Copy(call.Request);
-            RepairLog.Repaired(logger, target.Provider, repair.Apply(repaired, target));
+            (repaired, var said) = repair.Apply(repaired ?? DeepCopy(call.Request), target);
+            RepairLog.Repaired(logger, target.Provider, said);
         }
-        return repaired is null ? call : call with { Request = repaired, RequestChanged = true };
+        return repaired is null ? call : call with { Request = repaired };
     }
 
-    private static MessagesRequest Copy(MessagesRequest request) =>
+    /// <summary>
+    /// A copy down to every turn and block. Still needed with requests as values: the repairs edit turns, blocks
+    /// and tools (<see cref="Message"/>, <see cref="ContentBlock"/>, <see cref="Tool"/>, mutable classes the reply side
+    /// shares) where they stand, and those belong to the client's request until copied.
+    /// </summary>
+    private static MessagesRequest DeepCopy(MessagesRequest request) =>
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(request, AnthropicJson.Default.MessagesRequest), AnthropicJson.Default.MessagesRequest)!;
 }

@@ -12,7 +12,7 @@ internal sealed class SystemTurnFolder : IRequestRepair
     public bool Applies(MessagesRequest request, TargetProfile target) =>
         !target.AcceptsMidConversationSystem && History.Messages(request).Any(message => message.Role == History.System);
 
-    public string Apply(MessagesRequest request, TargetProfile target)
+    public Repaired Apply(MessagesRequest request, TargetProfile target)
     {
         var messages = History.Messages(request);
         var folded = 0;
@@ -34,6 +34,6 @@ internal sealed class SystemTurnFolder : IRequestRepair
             messages[i - 1].Content = MessageContent.FromBlocks([.. results, .. first, .. second.Where(block => !History.IsToolResult(block))]);
             messages.RemoveAt(i);
         }
-        return $"folded {History.Count(folded, "mid-conversation system turn")} into user turns";
+        return new(request, $"folded {History.Count(folded, "mid-conversation system turn")} into user turns");
     }
 }

@@ -26,14 +26,14 @@ internal sealed class ThinkingSanitizer : IRequestRepair
         _ => false,
     };
 
-    public string Apply(MessagesRequest request, TargetProfile target)
+    public Repaired Apply(MessagesRequest request, TargetProfile target)
     {
         if (!target.VerifiesThinkingSignatures)
         {
             var redacted = 0;
             foreach (var message in History.Messages(request).Where(IsAssistant))
                 redacted += History.EditableBlocks(message).RemoveAll(IsRedacted);
-            return $"dropped {History.Count(redacted, "redacted thinking block")} only Anthropic can read";
+            return new(request, $"dropped {History.Count(redacted, "redacted thinking block")} only Anthropic can read");
         }
 
         var replaced = 0;
@@ -56,9 +56,8 @@ internal sealed class ThinkingSanitizer : IRequestRepair
         }
 
         var line = $"dropped {History.Count(replaced, "unsigned thinking block")}";
-        if (!continuedLostThinking && !MustTurnThinkingOff(request)) return line;
-        TurnThinkingOff(request);
-        return line + "; thinking off for this request, as the tool loop it continues has no signed thinking";
+        if (!continuedLostThinking && !MustTurnThinkingOff(request)) return new(request, line);
+        return new(ThinkingOff(request), line + "; thinking off for this request, as the tool loop it continues has no signed thinking");
     }
 
     private static bool IsAssistant(Message message) => message.Role == History.Assistant;
@@ -99,14 +98,15 @@ internal sealed class ThinkingSanitizer : IRequestRepair
     }
 
     /// <summary>Off, with the context edits that only exist for thinking (<c>clear_thinking_*</c>) removed too.</summary>
-    private static void TurnThinkingOff(MessagesRequest request)
+    private static MessagesRequest ThinkingOff(MessagesRequest request)
     {
-        request.Thinking = null;
-        if (request.ContextManagement?.Edits is not { ValueKind: JsonValueKind.Array } edits) return;
+        request = request with { Thinking = null };
+        if (request.ContextManagement?.Edits is not { ValueKind: JsonValueKind.Array } edits) return request;
         var kept = edits.EnumerateArray()
             .Where(edit => !(edit.TryGetProperty("type", out var type) && type.GetString()?.StartsWith("clear_thinking", StringComparison.Ordinal) == true))
             .ToList();
-        if (kept.Count == 0 && request.ContextManagement.Extra is null) request.ContextManagement = null;
-        else request.ContextManagement.Edits = JsonSerializer.SerializeToElement(kept, CoreJson.Default.ListJsonElement);
+        if (kept.Count == 0 && request.ContextManagement.Extra is null) return request with { ContextManagement = null };
+        request.ContextManagement.Edits = JsonSerializer.SerializeToElement(kept, CoreJson.Default.ListJsonElement);
+        return request;
     }
 }

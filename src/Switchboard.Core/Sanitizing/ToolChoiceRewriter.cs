@@ -12,20 +12,17 @@ internal sealed class ToolChoiceRewriter : IRequestRepair
     public bool Applies(MessagesRequest request, TargetProfile target) =>
         !target.CanForceToolChoice && request.ToolChoice?.Type is "any" or "tool" or "none";
 
-    public string Apply(MessagesRequest request, TargetProfile target)
+    public Repaired Apply(MessagesRequest request, TargetProfile target)
     {
         var choice = request.ToolChoice!;
-        request.ToolChoice = null;
-        switch (choice.Type)
+        var unforced = request with { ToolChoice = null };
+        return choice.Type switch
         {
-            case "tool" when request.Tools?.Any(tool => tool.Name == choice.Name) == true:
-                request.Tools = request.Tools.Where(tool => tool.Name == choice.Name).ToList();
-                return $"forced tool {choice.Name} by offering it alone, as {target.Model} has no tool_choice";
-            case "none":
-                request.Tools = null;
-                return $"withdrew the tools for tool_choice none, as {target.Model} has no tool_choice";
-            default:
-                return $"dropped tool_choice {choice.Type}, which {target.Model} cannot enforce";
-        }
+            "tool" when request.Tools?.Any(tool => tool.Name == choice.Name) == true => new(
+                unforced with { Tools = request.Tools.Where(tool => tool.Name == choice.Name).ToList() },
+                $"forced tool {choice.Name} by offering it alone, as {target.Model} has no tool_choice"),
+            "none" => new(unforced with { Tools = null }, $"withdrew the tools for tool_choice none, as {target.Model} has no tool_choice"),
+            _ => new(unforced, $"dropped tool_choice {choice.Type}, which {target.Model} cannot enforce"),
+        };
     }
 }

@@ -23,7 +23,7 @@ internal sealed class ToolIdSanitizer : IRequestRepair
         return false;
     }
 
-    public string Apply(MessagesRequest request, TargetProfile target)
+    public Repaired Apply(MessagesRequest request, TargetProfile target)
     {
         var rule = target.ToolIds!;
         var messages = History.Messages(request);
@@ -69,7 +69,7 @@ internal sealed class ToolIdSanitizer : IRequestRepair
                 }
             }
         }
-        return $"sanitized {History.Count(rewritten, "tool id")}";
+        return new(request, $"sanitized {History.Count(rewritten, "tool id")}");
     }
 
     private static string Fresh(ToolIdRule rule, string original, HashSet<string> taken, HashSet<string> reserved)

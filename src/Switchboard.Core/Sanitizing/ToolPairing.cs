@@ -23,7 +23,7 @@ internal sealed class ToolPairing : IRequestRepair
         return false;
     }
 
-    public string Apply(MessagesRequest request, TargetProfile target)
+    public Repaired Apply(MessagesRequest request, TargetProfile target)
     {
         var messages = History.Messages(request);
         int answered = 0, orphans = 0;
@@ -63,7 +63,7 @@ internal sealed class ToolPairing : IRequestRepair
         var parts = new List<string>();
         if (answered > 0) parts.Add($"answered {History.Count(answered, "interrupted tool call")} with a placeholder result");
         if (orphans > 0) parts.Add($"turned {History.Count(orphans, "tool result")} without its call into text");
-        return string.Join(", ", parts);
+        return new(request, string.Join(", ", parts));
     }
 
     /// <summary>Calls of assistant turn <paramref name="index"/> that the next turn does not answer (none if nothing follows).</summary>

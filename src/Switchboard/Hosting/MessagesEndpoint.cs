@@ -43,16 +43,19 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
 
             var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, ClientKey.Of(snapshot.Config).Value);
             var decision = Router.Decide(request, clientHeaders, snapshot.Config, PinnedTarget(context));
+            // From here on, the request as routing left it (without a CCR subagent tag); the parsed one stays as it
+            // was, to tell whether the client's bytes can still be sent.
+            request = decision.Request;
             var usage = UsageCapture.Of(context);
             usage?.Routed(request, model, decision.Primary, clientStreams);
-            if (usage is not null) (usage.Duty, usage.Rule) = (decision.Duty, decision.Reason);
+            if (usage is not null) (usage.Duty, usage.Rule) = (decision.Duty, decision.Reason.Text);
             var call = new ProviderCall
             {
                 Request = request,
+                OriginalRequest = decision.Asked,
                 OriginalBody = body,
                 QueryString = context.Request.QueryString.Value ?? "",
                 ClientHeaders = clientHeaders,
-                RequestChanged = decision.EditedRequest,
             };
             target = decision.Primary.ToString();
 
@@ -64,7 +67,7 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             using var reply = sent.Reply;
             var pingInterval = TimeSpan.FromSeconds(snapshot.Config.PingIntervalSeconds);
             await replies.WriteAsync(context, reply, clientStreams, pingInterval);
-            Log.Routed(logger, context.Request.Method, context.Request.Path, model, decision.Duty, decision.Reason, target,
+            Log.Routed(logger, context.Request.Method, context.Request.Path, model, decision.Duty, decision.Reason.Text, target,
                 sent.Fallbacks.Count == 0 ? "none" : string.Join(" | ", sent.Fallbacks),
                 decision.EstimatedTokens?.ToString() ?? "-", context.Response.StatusCode,
                 (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -47,8 +47,8 @@ public sealed class DutyDetectionTests
     [Fact]
     public void Detect_ExplicitThinkingBudget_IsThink()
     {
-        var (request, headers) = RecordedClaudeCode.Load("main-turn");
-        request.Thinking = new ThinkingConfig { Type = "enabled", BudgetTokens = 8000 };
+        var (recorded, headers) = RecordedClaudeCode.Load("main-turn");
+        var request = recorded with { Thinking = new ThinkingConfig { Type = "enabled", BudgetTokens = 8000 } };
 
         DutyOf(request, headers).ShouldBe("think");
     }
@@ -81,8 +81,8 @@ public sealed class DutyDetectionTests
     [Fact]
     public void Detect_HaikuModelWithoutHint_IsBackground_ButTheHintWins()
     {
-        var (request, _) = RecordedClaudeCode.Load("main-turn");
-        request.Model = "claude-haiku-4-5-20251001";
+        var (recorded, _) = RecordedClaudeCode.Load("main-turn");
+        var request = recorded with { Model = "claude-haiku-4-5-20251001" };
 
         DutyOf(request, []).ShouldBe("background");
         DutyOf(request, [new(DutyDetector.RequestClassHeader, "main")]).ShouldBe("default");

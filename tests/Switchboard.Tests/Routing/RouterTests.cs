@@ -44,7 +44,7 @@ public sealed class RouterTests
         var decision = Decide(Request(), Config());
 
         decision.Targets.ShouldBe([new ModelTarget("anthropic", "claude-sonnet-4-5")]);
-        (decision.Duty, decision.Reason).ShouldBe(("default", "default provider"));
+        (decision.Duty, decision.Reason.Text).ShouldBe(("default", "default provider"));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class RouterTests
         var decision = Decide(Request("ollama-local:qwen3:8b", system: "<CCR-SUBAGENT-MODEL>openrouter,x</CCR-SUBAGENT-MODEL>"), Config(EveryLayer), pinned: "anthropic:claude-pinned");
 
         decision.Targets.ShouldBe([new ModelTarget("anthropic", "claude-pinned")]);
-        decision.Reason.ShouldBe("url");
+        decision.Reason.Text.ShouldBe("url");
     }
 
     [Theory]
@@ -69,10 +69,71 @@ public sealed class RouterTests
         var decision = Decide(request, Config(EveryLayer));
 
         decision.Targets.ShouldBe([new ModelTarget("ollama-local", "qwen3:8b")]);
-        decision.Reason.ShouldBe("subagent tag");
+        decision.Reason.Text.ShouldBe("subagent tag");
+        decision.Reason.Kind.ShouldBe(RouteReasonKind.SubagentTag);
         decision.EditedRequest.ShouldBeTrue();
-        JsonSerializer.Serialize(request, AnthropicJson.Default.MessagesRequest).ShouldNotContain("CCR-SUBAGENT-MODEL");
-        if (where == "user") request.Messages![0].Content!.AsBlocks().Single().Text.ShouldBe("Find the bug.");
+        JsonSerializer.Serialize(decision.Request, AnthropicJson.Default.MessagesRequest).ShouldNotContain("CCR-SUBAGENT-MODEL");
+        if (where == "user") decision.Request.Messages![0].Content!.AsBlocks().Single().Text.ShouldBe("Find the bug.");
+        // The request handed in is the client's and stays as it was: the edit is the decision's copy.
+        decision.Asked.ShouldBeSameAs(request);
+        JsonSerializer.Serialize(request, AnthropicJson.Default.MessagesRequest).ShouldContain("CCR-SUBAGENT-MODEL");
+    }
+
+    [Fact]
+    public void Decide_CcrSubagentTagInABlock_IsRemovedFromACopyOfThatBlockOnly()
+    {
+        // Given the tag in the first of two text blocks of the first user turn
+        var request = Request(extra: "\"metadata\":{\"user_id\":\"u\"},");
+        var asked = request with
+        {
+            Messages =
+            [
+                new Message
+                {
+                    Role = "user",
+                    Content = MessageContent.FromBlocks([
+                        new ContentBlock { Type = "text", Text = "<CCR-SUBAGENT-MODEL>ollama-local,qwen3:8b</CCR-SUBAGENT-MODEL>Find it." },
+                        new ContentBlock { Type = "text", Text = "Then fix it." },
+                    ]),
+                },
+            ],
+        };
+        var before = JsonSerializer.Serialize(asked, AnthropicJson.Default.MessagesRequest);
+
+        // When it is routed
+        var decision = Decide(asked, Config(EveryLayer));
+
+        // Then the decision's request has the tag out of the first block and the second block as it was
+        var blocks = decision.Request.Messages!.Single().Content!.Blocks!;
+        blocks.Select(block => block.Text).ShouldBe(["Find it.", "Then fix it."]);
+        blocks[1].ShouldBeSameAs(asked.Messages![0].Content!.Blocks![1]);
+        decision.Request.Metadata.ShouldBeSameAs(asked.Metadata);
+        // And the client's request, down to its blocks, is untouched
+        JsonSerializer.Serialize(asked, AnthropicJson.Default.MessagesRequest).ShouldBe(before);
+    }
+
+    [Fact]
+    public void Decide_WithoutATag_HandsOnTheRequestAsAsked()
+    {
+        var request = Request();
+
+        var decision = Decide(request, Config(EveryLayer));
+
+        decision.Request.ShouldBeSameAs(request);
+        decision.EditedRequest.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Decide_UrlPinWithATag_StillRemovesTheTag()
+    {
+        // The pin decides, but the tag is Switchboard's and must not reach the upstream either.
+        var request = Request(system: "<CCR-SUBAGENT-MODEL>openrouter,x</CCR-SUBAGENT-MODEL>Do the task.");
+
+        var decision = Decide(request, Config(EveryLayer), pinned: "anthropic:claude-pinned");
+
+        decision.Reason.Kind.ShouldBe(RouteReasonKind.Url);
+        decision.EditedRequest.ShouldBeTrue();
+        JsonSerializer.Serialize(decision.Request, AnthropicJson.Default.MessagesRequest).ShouldNotContain("CCR-SUBAGENT-MODEL");
     }
 
     [Theory]
@@ -85,7 +146,7 @@ public sealed class RouterTests
             headers: (DutyDetector.RequestClassHeader, "subagent"));
 
         decision.Targets.ShouldBe([new ModelTarget(provider, target)]);
-        decision.Reason.ShouldBe("model");
+        decision.Reason.Text.ShouldBe("model");
     }
 
     [Fact]
@@ -95,7 +156,7 @@ public sealed class RouterTests
             headers: (DutyDetector.RequestClassHeader, "subagent"));
 
         decision.Targets.ShouldBe([new ModelTarget("openrouter", "tooly")]);
-        decision.Reason.ShouldBe("rule:tools-to-openrouter");
+        decision.Reason.Text.ShouldBe("rule:tools-to-openrouter");
     }
 
     [Fact]
@@ -104,7 +165,7 @@ public sealed class RouterTests
         var decision = Decide(Request("claude-haiku-4-5"), Config(EveryLayer));
 
         decision.Targets.ShouldBe([new ModelTarget("ollama-local", "llama3.2:3b"), new ModelTarget("anthropic", "claude-haiku-4-5")]);
-        (decision.Duty, decision.Reason).ShouldBe(("background", "duty:background"));
+        (decision.Duty, decision.Reason.Text).ShouldBe(("background", "duty:background"));
     }
 
     [Fact]
@@ -115,7 +176,7 @@ public sealed class RouterTests
         Decide(Request("claude-opus-4-5"), config).Targets.ShouldBe([new ModelTarget("openrouter", "opus-like")]);
         Decide(Request("claude-sonnet-4-5"), config).Targets.ShouldBe([new ModelTarget("openrouter", "big")]);
         Decide(Request("gpt-something"), config).Targets.ShouldBe([new ModelTarget("openrouter", "default-model")]);
-        Decide(Request("gpt-something"), config).Reason.ShouldBe("duty:default");
+        Decide(Request("gpt-something"), config).Reason.Text.ShouldBe("duty:default");
     }
 
     [Fact]
@@ -126,7 +187,7 @@ public sealed class RouterTests
             """);
 
         Decide(Request("claude-haiku-4-5"), config).Targets.ShouldBe([new ModelTarget("ollama-local", "small")]);
-        Decide(Request("claude-3-5-haiku-20241022"), config).Reason.ShouldBe("smallModel");
+        Decide(Request("claude-3-5-haiku-20241022"), config).Reason.Text.ShouldBe("smallModel");
     }
 
     [Fact]
@@ -138,7 +199,7 @@ public sealed class RouterTests
         var decision = Decide(Request("qwen/qwen3-coder"), config);
 
         decision.Targets.ShouldBe([new ModelTarget("openrouter", "qwen/qwen3-coder")]);
-        decision.Reason.ShouldBe("listed by openrouter");
+        decision.Reason.Text.ShouldBe("listed by openrouter");
         Decide(Request("unlisted-model"), config).Targets.ShouldBe([new ModelTarget("anthropic", "unlisted-model")]);
     }
 
@@ -153,7 +214,7 @@ public sealed class RouterTests
             """));
 
         decision.Targets.ShouldBe([new ModelTarget("ollama-local", "qwen3:8b")]);
-        (decision.Duty, decision.Reason).ShouldBe(("background", "duty:background"));
+        (decision.Duty, decision.Reason.Text).ShouldBe(("background", "duty:background"));
     }
 
     [Fact]
@@ -166,10 +227,10 @@ public sealed class RouterTests
                 { "name": "subagents", "when": { "duty": ["subagent"] }, "to": "ollama-local:qwen3:8b" } ]
             """);
 
-        Decide(Request(user: string.Join(' ', Enumerable.Repeat("tokens", 200))), config).Reason.ShouldBe("rule:huge");
-        Decide(Request(), config, headers: ("x-team", "research-ml")).Reason.ShouldBe("rule:team");
-        Decide(Request(), config, headers: ("x-team", "sales")).Reason.ShouldBe("default provider");
-        Decide(Request(), config, headers: (DutyDetector.RequestClassHeader, "subagent")).Reason.ShouldBe("rule:subagents");
+        Decide(Request(user: string.Join(' ', Enumerable.Repeat("tokens", 200))), config).Reason.Text.ShouldBe("rule:huge");
+        Decide(Request(), config, headers: ("x-team", "research-ml")).Reason.Text.ShouldBe("rule:team");
+        Decide(Request(), config, headers: ("x-team", "sales")).Reason.Text.ShouldBe("default provider");
+        Decide(Request(), config, headers: (DutyDetector.RequestClassHeader, "subagent")).Reason.Text.ShouldBe("rule:subagents");
     }
 
     [Fact]

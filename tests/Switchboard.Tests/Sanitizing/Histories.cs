@@ -31,9 +31,11 @@ public static class Histories
     public static ProviderCall Call(string json)
     {
         var body = Encoding.UTF8.GetBytes(json);
+        var request = JsonSerializer.Deserialize(body, AnthropicJson.Default.MessagesRequest)!;
         return new ProviderCall
         {
-            Request = JsonSerializer.Deserialize(body, AnthropicJson.Default.MessagesRequest)!,
+            Request = request,
+            OriginalRequest = request,
             OriginalBody = body,
             ClientHeaders = [],
         };

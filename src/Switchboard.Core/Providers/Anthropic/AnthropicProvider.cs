@@ -32,12 +32,8 @@ internal sealed class AnthropicProvider(
 
         // In events mode every reply goes through the event pipeline: ask for a stream even when the client did
         // not, and let the host build the complete message from it.
-        if (!call.Request.IsStreaming)
-        {
-            call.Request.Stream = true;
-            call.RequestChanged = true;
-        }
-        return SendAsync("/v1/messages", call, parseEvents: true, cancellationToken);
+        var streamed = call with { Request = call.Request with { Stream = true } };
+        return SendAsync("/v1/messages", streamed, parseEvents: true, cancellationToken);
     }
 
     public Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken) =>

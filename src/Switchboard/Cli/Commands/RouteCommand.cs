@@ -72,7 +72,7 @@ internal static class RouteCommand
         table.AddRow("request class", Markup.Escape(DutyDetector.HeaderValue(headers, DutyDetector.RequestClassHeader) ?? "(no hint header)"));
         table.AddRow("duties that apply", Markup.Escape(decision.DutiesSeen.Count == 0 ? "(none)" : string.Join(", ", Duties.Order(config.DutyOrder).Where(decision.DutiesSeen.Contains))));
         table.AddRow("duty", Markup.Escape(decision.Duty));
-        table.AddRow("decided by", Markup.Escape(decision.Reason));
+        table.AddRow("decided by", Markup.Escape(decision.Reason.Text));
         table.AddRow("targets, in order", Markup.Escape(string.Join(" → ", decision.Targets)));
         table.AddRow("estimated input tokens", $"{tokens} (longContext above {config.LongContextThreshold})");
         console.Write(table);

@@ -45,7 +45,8 @@ public sealed class OpenAIPresetTests : OpenAITestBase
         // When a request goes through it
         var provider = factory.Create(preset, config);
         var body = Encoding.UTF8.GetBytes("""{"model":"m","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"hi"}]}""");
-        var call = new ProviderCall { Request = JsonSerializer.Deserialize(body, AnthropicJson.Default.MessagesRequest)!, OriginalBody = body, ClientHeaders = [] };
+        var request = JsonSerializer.Deserialize(body, AnthropicJson.Default.MessagesRequest)!;
+        var call = new ProviderCall { Request = request, OriginalRequest = request, OriginalBody = body, ClientHeaders = [] };
         using var reply = (EventStreamReply)await provider.SendMessagesAsync(call, Cancel);
         var events = new List<StreamEvent>();
         await foreach (var e in reply.Events.WithCancellation(Cancel)) events.Add(e);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using Shouldly;
 using Switchboard.Anthropic;
 using Switchboard.Tests.EndToEnd;
@@ -36,6 +37,59 @@ public sealed class FallbackTests : AnthropicAndOllamaTests
         var record = (await switchboard.RecordsAsync(1)).ShouldHaveSingleItem();
         (record.Duty, record.Rule, record.Provider, record.Model, record.RequestedModel, record.Fallbacks)
             .ShouldBe(("default", (string?)"duty:default", "ollama-local", "qwen3:8b", "gpt-anything", 1));
+    }
+
+    /// <summary>The client's body, spaced and ordered so that any rewrite shows, with fields no stage knows.</summary>
+    private const string ClientBody =
+        "{ \"model\":\"claude-opus-4-1\",  \"stream\":true,\"max_tokens\":64,\"tool_choice\":{\"type\":\"any\"}," +
+        "\"tools\":[{\"name\":\"Read\",\"input_schema\":{\"type\":\"object\"}}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}], \"x_future\":1}";
+
+    private static async Task<ScriptedUpstream> StartOverloadedAsync() => await ScriptedUpstream.StartAsync((context, _) =>
+        AnthropicWire.WriteJsonAsync(context, AnthropicWire.Error("overloaded_error", "overloaded"), 529));
+
+    [Fact]
+    public async Task Fallback_NextTargetWithTheAskedModel_GetsTheClientsBytes_WhateverTheFailedTargetWasSent()
+    {
+        // Given a first target that is sent another model (so its body is rewritten) and always fails
+        await using var failing = await StartOverloadedAsync();
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
+            "routes": { "default": ["flaky:claude-sonnet-4-5", "anthropic:claude-opus-4-1"] }
+            """, $", \"flaky\": {{ \"type\": \"anthropic\", \"baseUrl\": \"{failing.BaseUrl}\" }}"));
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(ClientBody), Cancel);
+
+        // Then the first target was tried three times with its own model
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        failing.Requests.Count.ShouldBe(3);
+        failing.Requests.ShouldAllBe(seen => seen.BodyText.Contains("\"model\":\"claude-sonnet-4-5\""));
+        // And the fallback, whose model is the one asked, got the client's body byte for byte: nothing to restore
+        _anthropic.Requests.ShouldHaveSingleItem().BodyText.ShouldBe(ClientBody);
+    }
+
+    [Fact]
+    public async Task Fallback_NextTarget_GetsItsOwnModelAndNoneOfTheFailedTargetsRepairs()
+    {
+        // Given a first target that cannot force a tool (Ollama: its copy loses tool_choice) and answers every chat
+        // with a 500 (the scripted server's answer to a handler that throws)
+        _ollama.Chat = _ => throw new InvalidOperationException("ollama is down");
+        await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
+            "routes": { "default": ["ollama-local:qwen3:8b", "anthropic:claude-haiku-4-5"] }
+            """));
+
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(ClientBody), Cancel);
+
+        // Then Ollama was tried three times (a try and two retries) with its model, its copy repaired each time
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        _ollama.ChatRequests.Count().ShouldBe(3);
+        _ollama.ChatRequests.ShouldAllBe(chat => chat["model"]!.GetValue<string>() == "qwen3:8b");
+        switchboard.Logs.All.ShouldContain("dropped tool_choice any");
+        // And the fallback got its own model and everything else as the client sent it, tool_choice included
+        var sent = JsonNode.Parse(_anthropic.Requests.ShouldHaveSingleItem().Body)!.AsObject();
+        sent["model"]!.GetValue<string>().ShouldBe("claude-haiku-4-5");
+        var client = JsonNode.Parse(ClientBody)!.AsObject();
+        sent.Remove("model");
+        client.Remove("model");
+        JsonNode.DeepEquals(sent, client).ShouldBeTrue(sent.ToJsonString());
     }
 
     [Fact]

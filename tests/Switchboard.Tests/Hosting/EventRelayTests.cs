@@ -62,6 +62,24 @@ public sealed class EventRelayTests
     }
 
     [Fact]
+    public async Task Messages_StreamingClientInEventsMode_SendsTheClientsBytesAsTheyAre()
+    {
+        // Given events mode, which asks for a stream on its own copy of the request
+        await using var upstream = await ScriptedUpstream.StartAsync((context, _) =>
+            AnthropicWire.WriteSseAsync(context, AnthropicWire.TextStream("claude-x", "ok")));
+        await using var switchboard = await RunningSwitchboard.StartAsync(RunningSwitchboard.AnthropicConfig(upstream.BaseUrl, EventsMode));
+        // (odd spacing and key order: any rewrite would show)
+        var body = "{ \"stream\":true, \"model\":\"claude-x\",\"max_tokens\":64,  \"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"x_future\":[1]}";
+
+        // When a client that already streams sends it
+        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(body), Cancel);
+
+        // Then the copy equals what the client sent, so the client's bytes went up untouched
+        response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        upstream.Requests.ShouldHaveSingleItem().BodyText.ShouldBe(body);
+    }
+
+    [Fact]
     public async Task Messages_NonStreamingClient_UpstreamErrorEvent_BecomesThatHttpError()
     {
         await using var upstream = await ScriptedUpstream.StartAsync((context, _) => AnthropicWire.WriteSseAsync(context,

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
 namespace Switchboard.Anthropic;
@@ -73,11 +74,12 @@ internal static partial class JsonFailure
     /// What the value should have been, from the type the serializer could not make of it (<c>could not be
     /// converted to System.Nullable`1[System.Int32]</c>); null when the failure is not about a value's type.
     /// </summary>
-    public static string? Expected(JsonException ex)
+    public static string? Expected(JsonException ex, JsonTypeInfo? root = null)
     {
         var match = ConvertedTo().Match(CoreMessage(ex));
         if (!match.Success) return null;
         var type = match.Groups["type"].Value;
+        if (root is not null && type == root.Type.FullName && MemberType(ex.Path, root) is { } member) type = member.FullName!;
         if (type.StartsWith("System.Nullable`1[", StringComparison.Ordinal)) type = type["System.Nullable`1[".Length..^1];
         return type switch
         {
@@ -88,6 +90,18 @@ internal static partial class JsonFailure
             _ when type.StartsWith("System.Collections.Generic.List`1", StringComparison.Ordinal) => "a valid list",
             _ => "a valid dictionary",
         };
+    }
+
+    /// <summary>
+    /// The type of <paramref name="root"/>'s member that <paramref name="path"/> (<c>$.max_tokens</c>) names. Until .NET 11
+    /// (dotnet/runtime#126575), a value that does not fit an init-only member, read through the object initializer,
+    /// is reported as not convertible to the declaring type itself; the member's own type is found here by its name.
+    /// </summary>
+    private static Type? MemberType(string? path, JsonTypeInfo root)
+    {
+        if (path is null || !path.StartsWith("$.", StringComparison.Ordinal) || path.AsSpan(2).IndexOfAny('.', '[') >= 0) return null;
+        var type = root.Properties.FirstOrDefault(property => property.Name == path[2..])?.PropertyType;
+        return type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
     }
 
     [GeneratedRegex(@"could not be converted to (?<type>\S+?)\.?$")]

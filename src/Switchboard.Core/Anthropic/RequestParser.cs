@@ -37,7 +37,7 @@ public static class RequestParser
     internal static string Describe(JsonException ex)
     {
         var path = JsonFailure.Dotted(JsonFailure.FullPath(ex));
-        if (JsonFailure.Expected(ex) is { } expected)
+        if (JsonFailure.Expected(ex, AnthropicJson.Default.MessagesRequest) is { } expected)
             return path.Length == 0
                 ? "The request body must be a JSON object (a Messages API request)."
                 : $"{path}: Input should be {expected}";

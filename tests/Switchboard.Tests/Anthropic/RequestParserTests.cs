@@ -25,6 +25,8 @@ public sealed class RequestParserTests
     [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image","source":"x"}]}]}""", "messages.0.content.0.source: Input should be a valid dictionary")]
     [InlineData("""{"model":"m","messages":[],"tool_choice":"auto"}""", "tool_choice: Input should be a valid dictionary")]
     [InlineData("""{"model":"m","messages":[],"stream":"yes"}""", "stream: Input should be a valid boolean")]
+    [InlineData("""{"model":"m","messages":"hi"}""", "messages: Input should be a valid list")]
+    [InlineData("""{"model":"m","messages":[],"temperature":"warm"}""", "temperature: Input should be a valid number")]
     [InlineData("[]", "The request body must be a JSON object (a Messages API request).")]
     [InlineData("null", "The request body must be a JSON object (a Messages API request), not null.")]
     public void Parse_WrongType_NamesTheDottedPath(string body, string expected) => Refusal(body).ShouldBe(expected);

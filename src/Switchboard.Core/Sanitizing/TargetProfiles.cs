@@ -21,7 +21,7 @@ public static class TargetProfiles
         {
             var capabilities = await catalog.DescribeModelAsync(model, cancellationToken).ConfigureAwait(false);
             // When the provider cannot tell, images are left for the model to refuse rather than lost here.
-            if (!ReferenceEquals(capabilities, ModelCapabilities.Unknown)) profile = profile with { Vision = capabilities.Vision };
+            if (capabilities.Known) profile = profile with { Vision = capabilities.Vision };
         }
         return profile;
     }

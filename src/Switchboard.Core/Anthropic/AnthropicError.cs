@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace Switchboard.Anthropic;
 
 /// <summary>
 /// A failure, as data: the HTTP status, Anthropic's error type and a message that says what to fix. Mapped once
 /// to the client's reply (a JSON body, or an <c>error</c> event once a stream has begun).
 /// </summary>
-public sealed record AnthropicError(int Status, string Type, string Message)
+public sealed partial record AnthropicError(int Status, string Type, string Message)
 {
     /// <summary>Seconds the client should wait, sent as <c>retry-after</c> with 429 and 529.</summary>
     public int? RetryAfterSeconds { get; init; }
@@ -22,6 +24,25 @@ public sealed record AnthropicError(int Status, string Type, string Message)
     public static AnthropicError TooLarge(string message) => new(413, ErrorTypes.RequestTooLarge, message);
     public static AnthropicError Api(string message, int status = 500) => new(status, ErrorTypes.Api, message);
     public static AnthropicError Overloaded(string message) => new(529, ErrorTypes.Overloaded, message);
+
+    /// <summary>
+    /// A context overflow, worded as Anthropic words it, because that wording is what makes Claude Code compact the
+    /// conversation and retry: <c>prompt is too long: N tokens &gt; M maximum</c> when <paramref name="upstreamMessage"/>
+    /// names both counts (Claude Code reads them, <c>^prompt is too long: \d+ tokens &gt; \d+ maximum$</c>; servers
+    /// name them in any order, and the larger is the prompt), else <c>prompt is too long: </c> and what upstream said.
+    /// </summary>
+    public static AnthropicError PromptTooLong(string upstreamMessage)
+    {
+        var counts = TokenCounts().Matches(upstreamMessage)
+            .Select(m => long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture))
+            .Distinct().ToList();
+        return InvalidRequest(counts.Count >= 2
+            ? $"prompt is too long: {counts.Max()} tokens > {counts.Min()} maximum"
+            : $"prompt is too long: {upstreamMessage}");
+    }
+
+    [GeneratedRegex(@"(\d[\d,]*) tokens", RegexOptions.CultureInvariant)]
+    private static partial Regex TokenCounts();
 
     /// <summary>The error type Anthropic uses for a status.</summary>
     public static string TypeForStatus(int status) => status switch

@@ -14,12 +14,29 @@ public sealed class EventStreamReply(IAsyncEnumerable<StreamEvent> events) : Pro
     public IAsyncEnumerable<StreamEvent> Events { get; } = events;
 
     /// <summary>
-    /// Events a translating provider maps from an upstream body; the response and its body are disposed when the
-    /// events end, however they end (finished, failed, or the client went away).
+    /// The one way a translating provider reads what it was answered: a refusal becomes the error
+    /// <paramref name="refused"/> reads from it (null when the caller has already turned refusals away); an acceptance
+    /// becomes the events <paramref name="map"/> reads from its guarded body (<see cref="UpstreamBody"/>, timing
+    /// silences of <paramref name="idleTimeout"/>). Should that fail, the response is disposed here; once the events
+    /// are handed on, it is disposed when they end, however they end (finished, failed, or the client went away).
     /// </summary>
-    public static EventStreamReply Translating(
-        HttpResponseMessage response, Stream body, Func<Stream, CancellationToken, IAsyncEnumerable<StreamEvent>> map,
-        CancellationToken cancellationToken) => new(Owning(response, body, map, cancellationToken));
+    public static async Task<EventStreamReply> TranslateAsync(
+        HttpResponseMessage response, string provider, TimeSpan idleTimeout, UpstreamFraming framing,
+        Func<Stream, CancellationToken, IAsyncEnumerable<StreamEvent>> map,
+        Func<HttpResponseMessage, Task<AnthropicErrorException>>? refused, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!response.IsSuccessStatusCode && refused is not null) throw await refused(response).ConfigureAwait(false);
+            var body = await UpstreamBody.OpenAsync(response, provider, idleTimeout, framing, cancellationToken).ConfigureAwait(false);
+            return new EventStreamReply(Owning(response, body, map, cancellationToken));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
 
     private static async IAsyncEnumerable<StreamEvent> Owning(
         HttpResponseMessage response, Stream body, Func<Stream, CancellationToken, IAsyncEnumerable<StreamEvent>> map,

@@ -21,9 +21,9 @@ public enum UpstreamFraming
 /// lively stream is never cut); a reset, a short body or any transport failure a 502 naming the provider
 /// (<see cref="UpstreamFault"/>); a line, or a whole reply, larger than the biggest request Anthropic accepts is a 502
 /// too, because nothing that large can be part of a conversation, and holding it would let one upstream exhaust the
-/// daemon's memory.
+/// daemon's memory. The silence is timed by the clock of the <see cref="UpstreamClient"/> that received the response.
 /// </summary>
-public sealed class UpstreamBody(Stream inner, TimeSpan idleTimeout, string provider, UpstreamFraming framing) : ReadOnlyStream
+public sealed class UpstreamBody(Stream inner, TimeSpan idleTimeout, string provider, UpstreamFraming framing, TimeProvider time) : ReadOnlyStream
 {
     /// <summary>Anthropic's own request limit: a reply event larger than this could never be sent back in a request.</summary>
     public const int MaxLineBytes = 32 * 1024 * 1024;
@@ -38,7 +38,8 @@ public sealed class UpstreamBody(Stream inner, TimeSpan idleTimeout, string prov
     {
         try
         {
-            return new UpstreamBody(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), idleTimeout, provider, framing);
+            return new UpstreamBody(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), idleTimeout, provider, framing,
+                ClockOf(response));
         }
         catch (Exception ex) when (UpstreamFault.IsUpstream(ex, cancellationToken))
         {
@@ -48,14 +49,18 @@ public sealed class UpstreamBody(Stream inner, TimeSpan idleTimeout, string prov
 
     public string Provider => provider;
 
+    /// <summary>The clock of the client that sent the request <paramref name="response"/> answers; the system's for any other.</summary>
+    internal static TimeProvider ClockOf(HttpResponseMessage response) =>
+        response.RequestMessage?.Options.TryGetValue(UpstreamClient.Clock, out var time) == true ? time : TimeProvider.System;
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(idleTimeout);
+        using var silence = new CancellationTokenSource(idleTimeout, time);
+        using var either = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, silence.Token) : null;
         int read;
         try
         {
-            read = await inner.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+            read = await inner.ReadAsync(buffer, either?.Token ?? silence.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -7,16 +7,26 @@ namespace Switchboard.Providers;
 /// <summary>
 /// The one HTTP client every provider sends through: pooled connections, no redirects, no decompression (bytes are
 /// relayed as they come), headers returned as soon as they arrive. Failures to get an answer become Anthropic errors
-/// that say which provider failed and what to check.
+/// that say which provider failed and what to check. Its <see cref="TimeProvider"/> times the wait for headers and,
+/// through <see cref="UpstreamBody"/>, every read of the bodies it receives, so tests can drive both.
 /// </summary>
 public sealed class UpstreamClient : IDisposable
 {
     private readonly HttpMessageInvoker _invoker;
     private readonly IWebProxy? _proxy;
+    private readonly TimeProvider _time;
 
-    public UpstreamClient(HttpMessageHandler? handler = null, IWebProxy? proxy = null)
+    /// <summary>
+    /// Where a request sent here carries this client's clock to the body of its response (<see cref="UpstreamBody.ClockOf"/>):
+    /// bodies are opened from responses in many places (each provider, each error mapper), and the request is what they
+    /// all have, so none of them needs a clock of its own passed in.
+    /// </summary>
+    internal static readonly HttpRequestOptionsKey<TimeProvider> Clock = new("Switchboard.UpstreamClock");
+
+    public UpstreamClient(HttpMessageHandler? handler = null, IWebProxy? proxy = null, TimeProvider? time = null)
     {
         _proxy = handler is null ? proxy : null;
+        _time = time ?? TimeProvider.System;
         _invoker = new HttpMessageInvoker(handler ?? new SocketsHttpHandler
         {
             // Unset, SocketsHttpHandler uses the environment's proxy settings, as UpstreamProxy does without a proxyUrl.
@@ -35,11 +45,12 @@ public sealed class UpstreamClient : IDisposable
     public async Task<HttpResponseMessage> SendAsync(
         string provider, HttpRequestMessage request, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        request.Options.Set(Clock, _time);
+        using var deadline = new CancellationTokenSource(timeout, _time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            return await _invoker.SendAsync(request, deadline.Token).ConfigureAwait(false);
+            return await _invoker.SendAsync(request, either.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -7,9 +7,8 @@ namespace Switchboard.Sanitizing;
 
 /// <summary>
 /// Every event stream a provider answers with is made well-formed (<see cref="StreamShape"/>) before the client sees
-/// it, and counted: what was mended is logged in one line, and the usage seen so far is kept in <see cref="Usage"/>,
-/// also when the upstream fails mid-stream (then logged with the failure, which still reaches the client as an
-/// <c>error</c> event). Relayed bytes (<see cref="UpstreamHttpReply"/>: Anthropic's own streams) are not touched.
+/// it, and counted: what was mended is logged in one line, and when the upstream fails mid-stream the usage seen so far
+/// is logged with the failure (which still reaches the client as an <c>error</c> event). Relayed bytes (<see cref="UpstreamHttpReply"/>: Anthropic's own streams) are not touched.
 /// </summary>
 public sealed partial class StreamRepair
 {
@@ -23,9 +22,6 @@ public sealed partial class StreamRepair
         _provider = provider;
         _logger = logger;
     }
-
-    /// <summary>Input and output tokens the stream has reported so far.</summary>
-    public Usage Usage => _shape.Usage;
 
     public async IAsyncEnumerable<StreamEvent> Wrap(
         IAsyncEnumerable<StreamEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -45,7 +41,7 @@ public sealed partial class StreamRepair
                     // However the provider's stream failed (a reset, bytes that do not parse, a mapper that choked), the
                     // client is told which provider failed and how, as an Anthropic error, never as an exception.
                     var fault = UpstreamFault.From(ex, _provider);
-                    LogBrokeOff(_logger, _provider, Usage.InputTokens ?? 0, Usage.OutputTokens ?? 0, fault.Error.Message);
+                    LogBrokeOff(_logger, _provider, _shape.Usage.InputTokens ?? 0, _shape.Usage.OutputTokens ?? 0, fault.Error.Message);
                     throw fault;
                 }
                 if (!more) break;

@@ -29,8 +29,6 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
     {
         var started = Stopwatch.GetTimestamp();
         var snapshot = configStore.Current;
-        var model = "?";
-        var target = "?";
         try
         {
             RefuseEncodedBody(context.Request);
@@ -38,7 +36,7 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             var request = RequestParser.Parse(body.Span);
             var invalid = RequestValidator.Validate(request, requireMaxTokens: !countTokens);
             if (invalid is not null) throw new AnthropicErrorException(invalid);
-            model = request.Model!;
+            var model = request.Model!;
             var clientStreams = request.IsStreaming && !countTokens;
 
             var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, ClientKey.Of(snapshot.Config).Value);
@@ -57,10 +55,9 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
                 QueryString = context.Request.QueryString.Value ?? "",
                 ClientHeaders = clientHeaders,
             };
-            target = decision.Primary.ToString();
 
             var sent = await forwarder.ForwardAsync(decision, call, snapshot, countTokens, usage?.Reply, context.RequestAborted);
-            target = sent.Target.ToString();
+            var target = sent.Target.ToString();
             usage?.Routed(request, model, sent.Target, clientStreams);
             if (usage is not null) usage.Fallbacks = sent.Fallbacks.Count;
             if (!countTokens) sessions.Record(request, decision.Duty, target, decision.EstimatedTokens);

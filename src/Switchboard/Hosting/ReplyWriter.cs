@@ -46,12 +46,10 @@ internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
 
     private async Task StreamAsync(HttpContext context, IAsyncEnumerable<StreamEvent> events, TimeSpan pingInterval)
     {
+        // No stream reaches here empty: the forwarder holds every reply to its first event (FirstEvent, which fails an
+        // empty one while it can still be retried) and a relayed whole message starts with message_start. Nothing is
+        // sent before that first event is written, so a failure before it still gets a proper HTTP error.
         var cancellationToken = context.RequestAborted;
-        await using var enumerator = events.GetAsyncEnumerator(cancellationToken);
-        // Hold the status until the first event: a failure before it still gets a proper HTTP error.
-        if (!await enumerator.MoveNextAsync())
-            throw new AnthropicErrorException(AnthropicError.Api("The upstream ended the stream before sending anything.", 502));
-
         var response = context.Response;
         response.StatusCode = 200;
         response.ContentType = "text/event-stream; charset=utf-8";
@@ -59,15 +57,13 @@ internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
         var writer = new SseEventWriter(response.BodyWriter);
         try
         {
-            writer.Write(enumerator.Current);
-            await response.BodyWriter.FlushAsync(cancellationToken);
-            await foreach (var streamEvent in Remaining(enumerator).WithPings(pingInterval, time, cancellationToken))
+            await foreach (var streamEvent in events.WithPings(pingInterval, time, cancellationToken))
             {
                 writer.Write(streamEvent);
                 await response.BodyWriter.FlushAsync(cancellationToken);
             }
         }
-        catch (Exception ex) when (IsUpstreamFailure(ex, context))
+        catch (Exception ex) when (IsUpstreamFailure(ex, context) && response.HasStarted)
         {
             await WriteStreamErrorAsync(context, ex);
         }
@@ -114,9 +110,4 @@ internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
     private static bool IsUpstreamFailure(Exception ex, HttpContext context) =>
         !context.RequestAborted.IsCancellationRequested &&
         ex is AnthropicErrorException or IOException or HttpRequestException or OperationCanceledException or JsonException;
-
-    private static async IAsyncEnumerable<StreamEvent> Remaining(IAsyncEnumerator<StreamEvent> enumerator)
-    {
-        while (await enumerator.MoveNextAsync()) yield return enumerator.Current;
-    }
 }

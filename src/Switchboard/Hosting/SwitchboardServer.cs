@@ -70,7 +70,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
             logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         });
         ConfigStore? configStore = null;
-        var upstream = new UpstreamClient(proxy: new UpstreamProxy(() => configStore?.Loaded.Config.ProxyUrl));
+        var upstream = new UpstreamClient(proxy: new UpstreamProxy(() => configStore?.Loaded.Config.ProxyUrl), time: options.Time);
         var subscription = new Providers.Anthropic.SubscriptionToken(options.ClaudeConfigDirectory, options.Time, options.Keychain,
             options.SubscriptionEnvironmentToken);
         var registry = new ProviderRegistry(ProviderRegistry.CreateDefault(upstream, loggerFactory, subscription).Factories

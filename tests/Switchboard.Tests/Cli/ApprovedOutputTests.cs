@@ -125,7 +125,7 @@ public sealed partial class ApprovedOutputTests : IAsyncLifetime
     {
         var path = await FakeClaude.WriteAsync(Bin, "echo claude-ran");
 
-        var code = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: User(("ANTHROPIC_API_KEY", "sk-ant-api03-test")));
+        var code = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: _home.FreshClaudeUser(("ANTHROPIC_API_KEY", "sk-ant-api03-test")));
 
         code.ExitCode.ShouldBe(0, code.ToString());
         code.Stdout.ShouldBe("claude-ran\n");
@@ -137,7 +137,7 @@ public sealed partial class ApprovedOutputTests : IAsyncLifetime
     {
         var path = await FakeClaude.WriteAsync(Bin, "echo claude-ran");
 
-        var code = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: User());
+        var code = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: _home.FreshClaudeUser());
 
         code.ExitCode.ShouldBe(2, code.ToString());
         code.Stdout.ShouldNotContain("claude-ran");
@@ -145,23 +145,6 @@ public sealed partial class ApprovedOutputTests : IAsyncLifetime
     }
 
     private string Bin => Path.Combine(_home.Folder, "bin");
-
-    /// <summary>A user of their own: HOME and Claude config folder in the test's home, no key or login unless given.</summary>
-    private Dictionary<string, string> User(params (string Name, string Value)[] extra)
-    {
-        var user = Path.Combine(_home.Folder, "user");
-        Directory.CreateDirectory(Path.Combine(user, ".claude"));
-        var environment = new Dictionary<string, string>
-        {
-            ["HOME"] = user,
-            ["CLAUDE_CONFIG_DIR"] = Path.Combine(user, ".claude"),
-            ["ANTHROPIC_API_KEY"] = "",
-            ["ANTHROPIC_AUTH_TOKEN"] = "",
-            ["ANTHROPIC_MODEL"] = "",
-        };
-        foreach (var (name, value) in extra) environment[name] = value;
-        return environment;
-    }
 
     /// <summary>What differs from run to run: the test's folder, its port, the daemon's pid and uptime.</summary>
     private string Scrub(string text)

@@ -23,21 +23,6 @@ public sealed class MissingLoginTests : IAsyncLifetime
 
     private string Bin => Path.Combine(_home.Folder, "bin");
 
-    /// <summary>A fresh user: a HOME and Claude config folder of its own, no key, no login.</summary>
-    private Dictionary<string, string> FreshUser(params (string Name, string Value)[] extra)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["HOME"] = Path.Combine(_home.Folder, "user"),
-            ["CLAUDE_CONFIG_DIR"] = Path.Combine(_home.Folder, "user", ".claude"),
-            ["ANTHROPIC_API_KEY"] = "",
-            ["ANTHROPIC_AUTH_TOKEN"] = "",
-            ["ANTHROPIC_MODEL"] = "",
-        };
-        foreach (var (name, value) in extra) environment[name] = value;
-        return environment;
-    }
-
     public async ValueTask InitializeAsync()
     {
         _ollama = await ScriptedOllama.StartAsync();
@@ -78,7 +63,7 @@ public sealed class MissingLoginTests : IAsyncLifetime
 
         // When they run a headless prompt
         var started = DateTime.UtcNow;
-        var result = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: FreshUser());
+        var result = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: _home.FreshClaudeUser());
 
         // Then it ends at once with exit 2 and the three ways on, the exact commands included
         result.ExitCode.ShouldBe(2, result.ToString());
@@ -97,7 +82,7 @@ public sealed class MissingLoginTests : IAsyncLifetime
     {
         var path = await ClaudeAskingTheRouterAsync();
 
-        var result = await _cli.RunAsync(["code", "--non-interactive"], path: path, environment: FreshUser());
+        var result = await _cli.RunAsync(["code", "--non-interactive"], path: path, environment: _home.FreshClaudeUser());
 
         result.ExitCode.ShouldBe(2, result.ToString());
         result.Stderr.ShouldContain("switchboard model-default ollama-local:qwen3:8b");
@@ -109,13 +94,13 @@ public sealed class MissingLoginTests : IAsyncLifetime
     {
         // Given the advice's local-model command, run as printed
         var path = await ClaudeAskingTheRouterAsync();
-        var advice = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: FreshUser());
+        var advice = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: _home.FreshClaudeUser());
         var command = advice.Stderr.Split('\n').Select(line => line.Trim()).First(line => line.StartsWith("switchboard model-default ", StringComparison.Ordinal));
-        var switched = await _cli.RunAsync(command.Split(' ')[1..], environment: FreshUser());
+        var switched = await _cli.RunAsync(command.Split(' ')[1..], environment: _home.FreshClaudeUser());
         switched.ExitCode.ShouldBe(0, switched.ToString());
 
         // When the same prompt runs again
-        var result = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: FreshUser());
+        var result = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: _home.FreshClaudeUser());
 
         // Then claude ran against the router, and the scripted Ollama answered
         result.ExitCode.ShouldBe(0, result.ToString());
@@ -130,7 +115,7 @@ public sealed class MissingLoginTests : IAsyncLifetime
     {
         var path = await FakeClaude.WriteAsync(Bin, $"echo ran > '{_claudeRan}'\n");
 
-        var result = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: FreshUser(("ANTHROPIC_API_KEY", "sk-ant-api03-test")));
+        var result = await _cli.RunAsync(["code", "-p", "hi"], path: path, environment: _home.FreshClaudeUser(("ANTHROPIC_API_KEY", "sk-ant-api03-test")));
 
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Stderr.ShouldNotContain("no Anthropic credential");
@@ -141,7 +126,7 @@ public sealed class MissingLoginTests : IAsyncLifetime
     public async Task Code_WithAStoredClaudeLogin_GivesNoAdvice_AndClaudeRuns()
     {
         var path = await FakeClaude.WriteAsync(Bin, $"echo ran > '{_claudeRan}'\n");
-        var user = FreshUser();
+        var user = _home.FreshClaudeUser();
         await File.WriteAllTextAsync(Path.Combine(user["CLAUDE_CONFIG_DIR"], ".credentials.json"),
             $$$"""{"claudeAiOauth":{"accessToken":"sk-ant-oat01-TEST","expiresAt":{{{DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds()}}}}}""",
             TestContext.Current.CancellationToken);
@@ -158,7 +143,7 @@ public sealed class MissingLoginTests : IAsyncLifetime
     {
         var path = await ClaudeAskingTheRouterAsync();
 
-        var result = await _cli.RunAsync(["code", "--default-model", "ollama-local:llama3.2:3b", "-p", "hi"], path: path, environment: FreshUser());
+        var result = await _cli.RunAsync(["code", "--default-model", "ollama-local:llama3.2:3b", "-p", "hi"], path: path, environment: _home.FreshClaudeUser());
 
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Stderr.ShouldNotContain("no Anthropic credential");

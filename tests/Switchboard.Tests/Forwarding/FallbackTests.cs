@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using Switchboard.Anthropic;
 using Switchboard.Tests.EndToEnd;
@@ -129,16 +130,18 @@ public sealed class FallbackTests : AnthropicAndOllamaTests
     [Fact]
     public async Task Fallback_UnreachableAndTimedOutTargets_AreSkippedToTheNext()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var stalled = new TaskCompletionSource();
         await using var silent = await ScriptedUpstream.StartAsync((context, _) => stalled.Task.WaitAsync(context.RequestAborted));
         await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
             "retry": { "attempts": 0 },
             "routes": { "default": ["down:claude-x", "silent:claude-y", "ollama-local:qwen3:8b"] }
             """.Replace("\"retry\": { \"attempts\": 0 },", ""),
-            $", \"down\": {{ \"type\": \"anthropic\", \"baseUrl\": \"http://127.0.0.1:1\" }}, \"silent\": {{ \"type\": \"anthropic\", \"baseUrl\": \"{silent.BaseUrl}\", \"timeoutSeconds\": 1 }}")
-            .Replace("\"attempts\": 2", "\"attempts\": 0"));
+            $", \"down\": {{ \"type\": \"anthropic\", \"baseUrl\": \"http://127.0.0.1:1\" }}, \"silent\": {{ \"type\": \"anthropic\", \"baseUrl\": \"{silent.BaseUrl}\", \"timeoutSeconds\": 600 }}")
+            .Replace("\"attempts\": 2", "\"attempts\": 0"), options => options with { Time = time });
 
-        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("gpt-anything", stream: false)), Cancel);
+        using var response = await time.AdvanceUntilAsync(
+            switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("gpt-anything", stream: false)), Cancel), TimeSpan.FromSeconds(600));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync(Cancel)).ShouldContain("from ollama qwen3:8b");

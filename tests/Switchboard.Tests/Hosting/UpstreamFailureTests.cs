@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using Switchboard.Tests.Infrastructure;
 
@@ -27,14 +28,20 @@ public sealed class UpstreamFailureTests
     [Fact]
     public async Task Messages_UpstreamSilentPastTimeout_Is504()
     {
+        // Given an upstream that never answers, and the server on a clock the test moves
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var upstream = await ScriptedUpstream.StartAsync(async (context, _) =>
             await Task.Delay(Timeout.Infinite, context.RequestAborted));
         await using var switchboard = await RunningSwitchboard.StartAsync(
-            RunningSwitchboard.AnthropicConfig(upstream.BaseUrl, """, "timeoutSeconds": 1"""));
+            RunningSwitchboard.AnthropicConfig(upstream.BaseUrl, """, "timeoutSeconds": 600"""), options => options with { Time = time });
 
-        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel);
+        // When its ten minutes pass, on that clock, for each attempt
+        using var response = await time.AdvanceUntilAsync(
+            switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel), TimeSpan.FromSeconds(600));
 
-        (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.GatewayTimeout, "api_error")).ShouldContain("did not answer within 1 s");
+        // Then the client gets a 504 naming the timeout, after the first attempt and the default two retries
+        (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.GatewayTimeout, "api_error")).ShouldContain("did not answer within 600 s");
+        upstream.Requests.Count.ShouldBe(3);
         await upstream.RequestCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
     }
 

@@ -30,6 +30,9 @@ public sealed class ScriptedOllama : IAsyncDisposable
     /// <summary>Chunks to answer a chat with (each a JSON object); the last must have <c>"done": true</c>.</summary>
     public Func<JsonObject, IReadOnlyList<string>> Chat { get; set; } = _ => [Text("hello from ollama"), Done()];
 
+    /// <summary>When set, <c>/api/chat</c> answers with this status and <c>{"error": Error}</c> instead of <see cref="Chat"/>.</summary>
+    public (int Status, string Error)? ChatFailure { get; set; }
+
     public IEnumerable<JsonObject> ChatRequests =>
         Requests.Where(r => r.Path == "/api/chat").Select(r => JsonNode.Parse(r.Body)!.AsObject());
 
@@ -72,6 +75,11 @@ public sealed class ScriptedOllama : IAsyncDisposable
                 if (!Models.ContainsKey(modelName))
                 {
                     await AnthropicWire.WriteJsonAsync(context, $$"""{"error":"model \"{{modelName}}\" not found, try pulling it first"}""", 404);
+                    return;
+                }
+                if (ChatFailure is var (status, error))
+                {
+                    await AnthropicWire.WriteJsonAsync(context, new JsonObject { ["error"] = error }.ToJsonString(), status);
                     return;
                 }
                 var chunks = Chat(chat);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using Switchboard.Anthropic;
 using Switchboard.Tests.Infrastructure;
@@ -174,12 +175,14 @@ public sealed class StreamRepairServerTests
             await Write(context, ScriptedOllama.Text("Thinking about it"));
             await Task.Delay(Timeout.Infinite, context.RequestAborted);
         });
-        await using var switchboard = await RunningSwitchboard.StartAsync(OllamaConfig(ollama, ",\"timeoutSeconds\":1"));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var switchboard = await RunningSwitchboard.StartAsync(OllamaConfig(ollama, ",\"timeoutSeconds\":600"), options => options with { Time = time });
 
-        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("qwen3:8b")), Cancel);
+        using var response = await time.AdvanceUntilAsync(
+            switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("qwen3:8b")), Cancel), TimeSpan.FromSeconds(600));
         var events = await ReadEventsAsync(response);
 
-        events[^1].Error!.Message.ShouldBe("Provider 'ollama-local' went silent for 1 s mid-response.");
+        events[^1].Error!.Message.ShouldBe("Provider 'ollama-local' went silent for 600 s mid-response.");
         await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
     }
 

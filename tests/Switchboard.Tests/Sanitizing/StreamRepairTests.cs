@@ -224,8 +224,8 @@ public sealed class StreamRepairTests
         // The failure reaches the caller as the Anthropic error the client gets: a 502 that names the provider
         thrown.InnerException.ShouldBeSameAs(failure);
         (thrown.Error.Status, thrown.Error.Message).ShouldBe((502, "Provider 'ollama-cloud' broke off its reply (connection reset by peer)."));
-        (repair.Usage.InputTokens, repair.Usage.OutputTokens).ShouldBe((321, 12));
         seen.Select(e => e.Type).ShouldNotContain(StreamEventTypes.MessageStop);
+        // The usage so far is kept where production reads it: in the line logged with the failure
         _logs.All.ShouldContain("ollama-cloud: the stream failed after 321 input and 12 output tokens (usage kept): Provider 'ollama-cloud' broke off its reply");
     }
 }

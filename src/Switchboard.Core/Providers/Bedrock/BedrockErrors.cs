@@ -27,7 +27,7 @@ internal static class BedrockErrors
         var said = $"Bedrock ({provider}) {type}: {message}";
         var error = type.ToLowerInvariant() switch
         {
-            "validationexception" when IsContextOverflow(message) => AnthropicError.InvalidRequest($"prompt is too long: {said}"),
+            "validationexception" when IsContextOverflow(message) => AnthropicError.PromptTooLong(said),
             "validationexception" => AnthropicError.InvalidRequest(said),
             "accessdeniedexception" => new AnthropicError(403, ErrorTypes.Permission,
                 $"{said} Check that the credentials may call bedrock:InvokeModel and that access to {model} is enabled in this region."),

@@ -33,20 +33,11 @@ internal sealed class BedrockProvider(string name, ProviderConfig config, Upstre
             : JsonSerializer.SerializeToUtf8Bytes(ConverseRequestMapper.Map(call.Request, model), BedrockJson.Default.ConverseRequest);
         using var request = _endpoint.Request(model, fidelity ? "invoke-with-response-stream" : "converse-stream", body);
         var response = await _endpoint.SendAsync(request, body, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!response.IsSuccessStatusCode)
-                throw await BedrockErrors.FromResponseAsync(response, name, model, config.Timeout, cancellationToken).ConfigureAwait(false);
-            var stream = await UpstreamBody.OpenAsync(response, name, config.Timeout, UpstreamFraming.Frames, cancellationToken).ConfigureAwait(false);
-            return fidelity
-                ? EventStreamReply.Translating(response, stream, (s, ct) => InvokeModelMapper.MapAsync(s, name, model, ct), cancellationToken)
-                : EventStreamReply.Translating(response, stream, new ConverseStreamMapper(name, model, call.EstimatedInputTokens).MapStreamAsync, cancellationToken);
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
+        Func<Stream, CancellationToken, IAsyncEnumerable<StreamEvent>> map = fidelity
+            ? (s, ct) => InvokeModelMapper.MapAsync(s, name, model, ct)
+            : new ConverseStreamMapper(name, model, call.EstimatedInputTokens).MapStreamAsync;
+        return await EventStreamReply.TranslateAsync(response, name, config.Timeout, UpstreamFraming.Frames, map,
+            refused => BedrockErrors.FromResponseAsync(refused, name, model, config.Timeout, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Bedrock's CountTokens is not in every region or for every model: counted here with a real tokenizer.</summary>

@@ -36,7 +36,7 @@ internal static class GeminiErrors
         {
             _ when message.Contains("API key", StringComparison.OrdinalIgnoreCase) && status is 400 or 401 or 403 =>
                 AnthropicError.Authentication($"{said} Set apiKey for {provider} (default $GEMINI_API_KEY)."),
-            _ when IsContextOverflow(message) => AnthropicError.InvalidRequest($"prompt is too long: {said}"),
+            _ when IsContextOverflow(message) => AnthropicError.PromptTooLong(said),
             (404, _) or (_, "NOT_FOUND") => AnthropicError.NotFound($"{said} Is '{model}' a Gemini model this key can use?"),
             (429, _) or (_, "RESOURCE_EXHAUSTED") => new AnthropicError(429, ErrorTypes.RateLimit, said) { RetryAfterSeconds = retryAfterSeconds },
             (401, _) or (_, "UNAUTHENTICATED") => AnthropicError.Authentication(said),

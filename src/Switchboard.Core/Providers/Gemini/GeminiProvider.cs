@@ -36,20 +36,10 @@ internal sealed class GeminiProvider(string name, ProviderConfig config, Upstrea
             Headers = { ContentType = Json },
         };
         var response = await upstream.SendAsync(name, message, config.Timeout, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!response.IsSuccessStatusCode)
-                throw await GeminiErrors.FromResponseAsync(response, name, model, config.Timeout, cancellationToken).ConfigureAwait(false);
-            var stream = await UpstreamBody.OpenAsync(response, name, config.Timeout,
-                streaming ? UpstreamFraming.Lines : UpstreamFraming.Whole, cancellationToken).ConfigureAwait(false);
-            var mapper = new GeminiStreamMapper(name, model, call.EstimatedInputTokens);
-            return EventStreamReply.Translating(response, stream, streaming ? mapper.MapStreamAsync : mapper.MapWholeAsync, cancellationToken);
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
+        var mapper = new GeminiStreamMapper(name, model, call.EstimatedInputTokens);
+        return await EventStreamReply.TranslateAsync(response, name, config.Timeout,
+            streaming ? UpstreamFraming.Lines : UpstreamFraming.Whole, streaming ? mapper.MapStreamAsync : mapper.MapWholeAsync,
+            refused => GeminiErrors.FromResponseAsync(refused, name, model, config.Timeout, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ProviderReply> CountTokensAsync(ProviderCall call, CancellationToken cancellationToken)

@@ -63,20 +63,11 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
         {
             Headers = { ContentType = Json },
         };
-        var response = await _endpoint.SendAsync(message, _endpoint.Config.Timeout, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!response.IsSuccessStatusCode)
-                throw await OllamaErrors.FromResponseAsync(response, Name, model, _endpoint.Config.Timeout, cancellationToken).ConfigureAwait(false);
-            var body = await UpstreamBody.OpenAsync(response, Name, _endpoint.Config.Timeout, UpstreamFraming.Lines, cancellationToken).ConfigureAwait(false);
-            var mapper = new OllamaStreamMapper(Name, model, call.EstimatedInputTokens, repair => RepairLog.Repaired(_logger, Name, repair));
-            return EventStreamReply.Translating(response, body, mapper.MapAsync, cancellationToken);
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
+        var timeout = _endpoint.Config.Timeout;
+        var response = await _endpoint.SendAsync(message, timeout, cancellationToken).ConfigureAwait(false);
+        var mapper = new OllamaStreamMapper(Name, model, call.EstimatedInputTokens, repair => RepairLog.Repaired(_logger, Name, repair));
+        return await EventStreamReply.TranslateAsync(response, Name, timeout, UpstreamFraming.Lines, mapper.MapAsync,
+            refused => OllamaErrors.FromResponseAsync(refused, Name, model, timeout, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ internal static partial class OpenAIErrors
                 $"{provider} allows {model} at most {cap} output tokens ({message}). Add [\"maxtoken\", {{\"max_tokens\": {cap}}}] " +
                 $"to the provider's transformers."));
         // A 429 may speak of tokens too (per-minute limits); only a refused request is an overflow.
-        if (status is 400 or 413 or 422 && IsContextOverflow(message, code)) return new(PromptTooLong(message));
+        if (status is 400 or 413 or 422 && IsContextOverflow(message, code)) return new(AnthropicError.PromptTooLong(message));
         var error = status switch
         {
             400 or 422 => AnthropicError.InvalidRequest($"{provider} refused the request for {model} ({status}): {message}"),
@@ -56,7 +56,7 @@ internal static partial class OpenAIErrors
     public static AnthropicErrorException MidStream(JsonElement error, string provider)
     {
         var (message, code) = Describe(error);
-        if (IsContextOverflow(message, code)) return new(PromptTooLong(message));
+        if (IsContextOverflow(message, code)) return new(AnthropicError.PromptTooLong(message));
         var status = int.TryParse(code, out var number) ? number : 0;
         var text = $"{provider} failed mid-reply: {message}";
         return new(status switch
@@ -70,18 +70,6 @@ internal static partial class OpenAIErrors
 
     public static bool IsContextOverflow(string message, string? code) =>
         code is "context_length_exceeded" or "exceed_context_size_error" || OverflowWording().IsMatch(message);
-
-    /// <summary>
-    /// Claude Code reads the two numbers when they are there (<c>^prompt is too long: \d+ tokens &gt; \d+ maximum$</c>);
-    /// servers name them in any order, and the larger is the prompt.
-    /// </summary>
-    public static AnthropicError PromptTooLong(string message)
-    {
-        var counts = TokenCounts().Matches(message).Select(m => long.Parse(m.Groups[1].Value.Replace(",", "", StringComparison.Ordinal))).Distinct().ToList();
-        return AnthropicError.InvalidRequest(counts.Count >= 2
-            ? $"prompt is too long: {counts.Max()} tokens > {counts.Min()} maximum"
-            : $"prompt is too long: {message}");
-    }
 
     private static (string Message, string? Code) Describe(UpstreamErrorBody body)
     {
@@ -120,6 +108,4 @@ internal static partial class OpenAIErrors
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OverflowWording();
 
-    [GeneratedRegex(@"(\d[\d,]*) tokens", RegexOptions.CultureInvariant)]
-    private static partial Regex TokenCounts();
 }

@@ -57,24 +57,16 @@ internal sealed partial class OpenAIProvider : IProvider, IModelLister
         foreach (var transformer in transformers) transformer.Apply(exchange);
         _outputLimits.Apply(exchange.Body, model);
 
+        // SendAsync answers with an accepted response only (it maps refusals itself, to retry one).
         var response = await SendAsync(exchange, model, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // A server that ignores "stream": true answers with one JSON object; read whichever came.
-            var streamed = exchange.Body["stream"]?.GetValue<bool>() == true &&
-                           response.Content.Headers.ContentType?.MediaType != "application/json";
-            var body = await UpstreamBody.OpenAsync(response, Name, _endpoint.Timeout,
-                streamed ? UpstreamFraming.Lines : UpstreamFraming.Whole, cancellationToken).ConfigureAwait(false);
-            var mapper = new OpenAIStreamMapper(Name, request, call.EstimatedInputTokens, settings, toolNames, repair => RepairLog.Repaired(_logger, Name, repair));
-            return EventStreamReply.Translating(response, body, (stream, ct) => mapper.MapAsync(streamed
+        // A server that ignores "stream": true answers with one JSON object; read whichever came.
+        var streamed = exchange.Body["stream"]?.GetValue<bool>() == true &&
+                       response.Content.Headers.ContentType?.MediaType != "application/json";
+        var mapper = new OpenAIStreamMapper(Name, request, call.EstimatedInputTokens, settings, toolNames, repair => RepairLog.Repaired(_logger, Name, repair));
+        return await EventStreamReply.TranslateAsync(response, Name, _endpoint.Timeout, streamed ? UpstreamFraming.Lines : UpstreamFraming.Whole,
+            (stream, ct) => mapper.MapAsync(streamed
                 ? OpenAIChunkReader.ReadStreamAsync(stream, Name, ct)
-                : OpenAIChunkReader.ReadCompletionAsync(stream, Name, ct), ct), cancellationToken);
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
+                : OpenAIChunkReader.ReadCompletionAsync(stream, Name, ct), ct), refused: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends the body; a refusal that names the model's output limit is answered by one retry within it.</summary>

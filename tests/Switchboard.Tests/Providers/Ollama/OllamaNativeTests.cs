@@ -208,6 +208,32 @@ public sealed class OllamaNativeTests : IAsyncLifetime
         events[^1].Error!.Message.ShouldContain("out of memory");
     }
 
+    [Theory]
+    [InlineData(400, "the input length exceeds the context length")]
+    [InlineData(500, "input exceeds maximum context length")]
+    public async Task Messages_PromptLargerThanTheWindow_IsPromptTooLongSoClaudeCodeCompacts(int status, string said)
+    {
+        _ollama.ChatFailure = (status, said);
+
+        using var response = await _switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("qwen3:8b")), Cancel);
+
+        (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error"))
+            .ShouldBe($"prompt is too long: Ollama (ollama-local) answered {status}: {said}");
+        _ollama.ChatRequests.Count().ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Messages_OverflowLineMidStream_IsAPromptTooLongErrorEvent()
+    {
+        _ollama.Chat = _ => [ScriptedOllama.Text("partial"), """{"error":"input exceeds maximum context length"}"""];
+
+        var events = await StreamAsync(AnthropicWire.Request("qwen3:8b"));
+
+        events[^1].Type.ShouldBe("error");
+        events[^1].Error!.Type.ShouldBe("invalid_request_error");
+        events[^1].Error!.Message.ShouldBe("prompt is too long: Ollama (ollama-local) failed mid-reply: input exceeds maximum context length");
+    }
+
     [Fact]
     public async Task Messages_ClientCredentials_NeverReachOllama()
     {

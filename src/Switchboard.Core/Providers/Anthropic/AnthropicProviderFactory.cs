@@ -7,7 +7,15 @@ public sealed class AnthropicProviderFactory(UpstreamClient upstream, Subscripti
 {
     public const string DefaultBaseUrl = "https://api.anthropic.com";
 
-    public string Type => "anthropic";
+    internal static ProviderKind Kind { get; } = new()
+    {
+        Type = "anthropic",
+        ClaudeCodeKnowsItsModels = true,
+        ForwardsClientLogin = true,
+        CreateFactory = services => new AnthropicProviderFactory(services.Upstream, services.Subscription),
+    };
+
+    public string Type => Kind.Type;
 
     public IReadOnlyList<ProviderOption> Options { get; } = [ProviderOption.Relay];
 

@@ -5,7 +5,13 @@ namespace Switchboard.Providers.Bedrock;
 /// <summary><c>"type": "bedrock"</c>: Amazon Bedrock, with an AWS profile, the AWS credential chain or a Bedrock API key.</summary>
 public sealed class BedrockProviderFactory(UpstreamClient upstream) : IProviderFactory
 {
-    public string Type => "bedrock";
+    internal static ProviderKind Kind { get; } = new()
+    {
+        Type = "bedrock",
+        CreateFactory = services => new BedrockProviderFactory(services.Upstream),
+    };
+
+    public string Type => Kind.Type;
 
     public IReadOnlyList<ProviderOption> Options { get; } = [ProviderOption.Api, ProviderOption.Region, ProviderOption.Profile];
 

@@ -6,7 +6,14 @@ namespace Switchboard.Providers.Ollama;
 /// <summary><c>"type": "ollama"</c>: a local Ollama, a remote one, or Ollama cloud (<c>https://ollama.com</c> with a key).</summary>
 public sealed class OllamaProviderFactory(UpstreamClient upstream, ILoggerFactory loggers) : IProviderFactory
 {
-    public string Type => "ollama";
+    internal static ProviderKind Kind { get; } = new()
+    {
+        Type = "ollama",
+        InstallCommand = model => $"ollama pull {model}",
+        CreateFactory = services => new OllamaProviderFactory(services.Upstream, services.Loggers),
+    };
+
+    public string Type => Kind.Type;
 
     public IReadOnlyList<ProviderOption> Options { get; } = [ProviderOption.Api, ProviderOption.NumCtx, ProviderOption.StrictThinking];
 

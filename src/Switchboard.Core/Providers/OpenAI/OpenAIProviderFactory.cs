@@ -10,7 +10,13 @@ namespace Switchboard.Providers.OpenAI;
 /// </summary>
 public sealed class OpenAIProviderFactory(UpstreamClient upstream, ILoggerFactory loggers) : IProviderFactory
 {
-    public string Type => "openai";
+    internal static ProviderKind Kind { get; } = new()
+    {
+        Type = "openai",
+        CreateFactory = services => new OpenAIProviderFactory(services.Upstream, services.Loggers),
+    };
+
+    public string Type => Kind.Type;
 
     public IReadOnlyList<ProviderOption> Options { get; } =
         [ProviderOption.Preset, ProviderOption.Transformers, ProviderOption.PerModelTransformers];

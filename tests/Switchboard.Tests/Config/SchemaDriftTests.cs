@@ -43,6 +43,19 @@ public sealed class SchemaDriftTests
             keys.ShouldContain(key.Split('.')[0], $"the {type} factory declares '{key}', which the schema's provider entry does not have");
     }
 
+    [Fact]
+    public void ProviderKeys_InTheSchema_AreTheKeysAProviderEntryReads()
+    {
+        using var schema = Schema();
+        var keys = schema.RootElement.GetProperty("definitions").GetProperty("provider").GetProperty("properties")
+            .EnumerateObject().Select(property => property.Name);
+
+        var read = ConfigJson.Default.GetTypeInfo(typeof(ProviderConfig))!.Properties
+            .Where(property => property.Set is not null).Select(property => property.Name);
+
+        keys.ShouldBe(read, ignoreOrder: true);
+    }
+
     private static List<string> Enum(params string[] path)
     {
         using var schema = Schema();

@@ -15,13 +15,14 @@ public sealed class OllamaProviderFactory(UpstreamClient upstream, ILoggerFactor
 
     public string Type => Kind.Type;
 
-    public IReadOnlyList<ProviderOption> Options { get; } = [ProviderOption.Api, ProviderOption.NumCtx, ProviderOption.StrictThinking];
+    public IReadOnlyList<ProviderOption> Options => OllamaProviderOptions.Keys;
 
     public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
     {
-        if (config.Api is not (null or OllamaProvider.ApiNative or OllamaProvider.ApiAnthropic))
-            yield return ("api", $"'{config.Api}' is not an Ollama API; use 'native' or 'anthropic'");
-        if (config.NumCtx is < 256) yield return ("numCtx", "must be at least 256 tokens");
+        var options = OllamaProviderOptions.Of(config);
+        if (options.Api is not (null or OllamaProvider.ApiNative or OllamaProvider.ApiAnthropic))
+            yield return ("api", $"'{options.Api}' is not an Ollama API; use 'native' or 'anthropic'");
+        if (options.NumCtx is < 256) yield return ("numCtx", "must be at least 256 tokens");
     }
 
     /// <summary>An Ollama on this machine or the local network (the default, 127.0.0.1); Ollama cloud is not.</summary>

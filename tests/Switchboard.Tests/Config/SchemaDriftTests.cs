@@ -3,6 +3,9 @@ using System.Text.Json;
 using Shouldly;
 using Switchboard.Config;
 using Switchboard.Providers;
+using Switchboard.Providers.Anthropic;
+using Switchboard.Providers.Bedrock;
+using Switchboard.Providers.Ollama;
 using Switchboard.Providers.OpenAI;
 using Switchboard.Providers.OpenAI.Transformers;
 
@@ -28,6 +31,17 @@ public sealed class SchemaDriftTests
     [Fact]
     public void Presets_InTheSchema_AreTheOpenAIPresets() =>
         Enum("definitions", "provider", "properties", "preset").ShouldBe(OpenAIPresets.Names, ignoreOrder: true);
+
+    [Fact]
+    public void Apis_InTheSchema_AreTheOllamaAndBedrockApis() =>
+        Enum("definitions", "provider", "properties", "api").ShouldBe(
+            new[] { OllamaProvider.ApiNative, OllamaProvider.ApiAnthropic, BedrockProvider.ApiConverse, BedrockProvider.ApiAnthropic }.Distinct(),
+            ignoreOrder: true);
+
+    [Fact]
+    public void RelayModes_InTheSchema_AreTheAnthropicProvidersModes() =>
+        Enum("definitions", "provider", "properties", "relay").ShouldBe(
+            [AnthropicProvider.RelayBytes, AnthropicProvider.RelayEvents], ignoreOrder: true);
 
     [Fact]
     public void EveryOptionAFactoryDeclares_IsAProviderKeyOfTheSchema()

@@ -2,7 +2,11 @@ using Switchboard.Config;
 
 namespace Switchboard.Providers;
 
-/// <summary>Builds providers of one <c>type</c> from config, and answers for what that type takes and is.</summary>
+/// <summary>
+/// Builds providers of one <c>type</c> from config, and answers for what that type takes and is. What the CLI needs of
+/// the type without a factory at hand (whether Claude Code knows its models, …) is its <see cref="ProviderKind"/>, which
+/// the factory declares beside it.
+/// </summary>
 public interface IProviderFactory
 {
     string Type { get; }

@@ -5,9 +5,9 @@ using System.Diagnostics.CodeAnalysis;
 namespace Switchboard.Providers;
 
 /// <summary>
-/// Every provider type the build knows, by its config <c>type</c>. Adding a provider is one line here; its factory
-/// says which keys it takes, whether it is local, and its providers give their own sanitizing profile. The order is
-/// the order in which misplaced keys are reported.
+/// The provider factories of a run, by their config <c>type</c>: those of <see cref="ProviderKinds.All"/> (where adding
+/// a provider is one line), plus a test's own. Each factory says which keys it takes and whether an entry is local, and
+/// its providers give their own sanitizing profile. The order is the order in which misplaced keys are reported.
 /// </summary>
 public sealed class ProviderRegistry
 {
@@ -19,13 +19,11 @@ public sealed class ProviderRegistry
     }
 
     public static ProviderRegistry CreateDefault(
-        UpstreamClient upstream, ILoggerFactory? loggers = null, Anthropic.SubscriptionToken? subscription = null) => new([
-        new Anthropic.AnthropicProviderFactory(upstream, subscription),
-        new Ollama.OllamaProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
-        new OpenAI.OpenAIProviderFactory(upstream, loggers ?? NullLoggerFactory.Instance),
-        new Gemini.GeminiProviderFactory(upstream),
-        new Bedrock.BedrockProviderFactory(upstream),
-    ]);
+        UpstreamClient upstream, ILoggerFactory? loggers = null, Anthropic.SubscriptionToken? subscription = null)
+    {
+        var services = new ProviderServices(upstream, loggers ?? NullLoggerFactory.Instance, subscription);
+        return new(ProviderKinds.All.Select(kind => kind.CreateFactory(services)));
+    }
 
     public IEnumerable<string> Types => _factories.Keys;
     public IEnumerable<IProviderFactory> Factories => _factories.Values;

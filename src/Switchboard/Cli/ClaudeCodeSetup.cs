@@ -86,9 +86,9 @@ internal static class ClaudeCodeSetup
         if (config.SubagentModel is { Length: > 0 } subagent)
         {
             var target = Router.Parse(subagent, subagent, config);
-            var isLocal = config.Providers.TryGetValue(target.Provider, out var provider) && provider.Type == "ollama";
-            if (isLocal && localModels.Count > 0 && !localModels.Contains(target))
-                warnings.Add($"subagent model {subagent} is not installed; subagents use Claude Code's default (run `ollama pull {target.Model}`)");
+            var install = config.Providers.TryGetValue(target.Provider, out var provider) ? ProviderKinds.Of(provider)?.InstallCommand : null;
+            if (install is not null && localModels.Count > 0 && !localModels.Contains(target))
+                warnings.Add($"subagent model {subagent} is not installed; subagents use Claude Code's default (run `{install(target.Model)}`)");
             else
             {
                 variables.Add(("CLAUDE_CODE_SUBAGENT_MODEL", subagent));
@@ -145,7 +145,7 @@ internal static class ClaudeCodeSetup
     /// </summary>
     public static bool NeedsClaudeLogin(SwitchboardConfig? config) =>
         config is null || config.Providers.Values.Any(provider =>
-            provider.Type == "anthropic" && string.IsNullOrEmpty(EnvExpander.ExpandOrNull(provider.ApiKey)));
+            ProviderKinds.Of(provider)?.ForwardsClientLogin == true && string.IsNullOrEmpty(EnvExpander.ExpandOrNull(provider.ApiKey)));
 
     /// <summary>
     /// The whole environment <c>switchboard code</c> gives Claude Code, and so what <c>activate</c> prints: the wiring
@@ -174,7 +174,7 @@ internal static class ClaudeCodeSetup
         return DefaultModelBinding.For(config) is (_, ModelTarget main) ? named.Append(main) : named;
     }
 
-    /// <summary>Installed models of the local (loopback) Ollama providers, in config order; none when Ollama is down.</summary>
+    /// <summary>Installed models of the local (loopback) providers whose user installs models (Ollama), in config order; none when Ollama is down.</summary>
     public static async Task<IReadOnlyList<ModelTarget>> LocalModelsAsync(SwitchboardConfig config, CancellationToken cancellationToken)
     {
         using var upstream = new UpstreamClient();
@@ -182,7 +182,8 @@ internal static class ClaudeCodeSetup
         var models = new List<ModelTarget>();
         foreach (var (name, provider) in config.Providers)
         {
-            if (provider.Type != "ollama" || !IsLoopback(provider.BaseUrl) || snapshot.Providers[name] is not IModelLister lister) continue;
+            if (ProviderKinds.Of(provider)?.InstallCommand is null || !IsLoopback(provider.BaseUrl) ||
+                snapshot.Providers[name] is not IModelLister lister) continue;
             try
             {
                 models.AddRange((await lister.ListModelsAsync([], cancellationToken)).Select(model => new ModelTarget(name, model.Id)));

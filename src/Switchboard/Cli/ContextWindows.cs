@@ -36,7 +36,7 @@ internal static class ContextWindows
     {
         var windows = new Dictionary<ModelTarget, int>();
         var providers = targets.Select(target => target.Provider).Distinct(StringComparer.Ordinal)
-            .Where(name => config.Providers.TryGetValue(name, out var provider) && provider.Type != "anthropic").ToList();
+            .Where(name => config.Providers.TryGetValue(name, out var provider) && !ClaudeCodeKnows(provider)).ToList();
         if (providers.Count == 0) return windows;
         using var upstream = new UpstreamClient();
         var snapshot = new ConfigSnapshot(config, ProviderRegistry.CreateDefault(upstream, NullLoggerFactory.Instance), version: 1);
@@ -62,9 +62,11 @@ internal static class ContextWindows
     /// else what the provider reported; null when none is known.
     /// </summary>
     public static int? Smallest(SwitchboardConfig config, IEnumerable<ModelTarget> bound, IReadOnlyDictionary<ModelTarget, int> reported) =>
-        bound.Where(target => config.Providers.TryGetValue(target.Provider, out var provider) && provider.Type != "anthropic")
+        bound.Where(target => config.Providers.TryGetValue(target.Provider, out var provider) && !ClaudeCodeKnows(provider))
             .Select(target => config.Providers[target.Provider].ContextWindowOf(target.Model)
                               ?? (reported.TryGetValue(target, out var window) ? window : (int?)null))
             .Where(window => window is > 0)
             .Min();
+
+    private static bool ClaudeCodeKnows(ProviderConfig provider) => ProviderKinds.Of(provider)?.ClaudeCodeKnowsItsModels == true;
 }

@@ -1,5 +1,6 @@
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Providers;
 using Switchboard.Routing;
 
 namespace Switchboard.Cli;
@@ -28,7 +29,7 @@ internal static class DefaultModelBinding
     public static (string Name, ModelTarget Target)? For(SwitchboardConfig config)
     {
         if (Route(config, ClaudeCodesDefault) is not { } target) return null;
-        if (!config.Providers.TryGetValue(target.Provider, out var provider) || provider.Type == "anthropic") return null;
+        if (!config.Providers.TryGetValue(target.Provider, out var provider) || ProviderKinds.Of(provider)?.ClaudeCodeKnowsItsModels == true) return null;
         if (target.Model.Contains("claude", StringComparison.OrdinalIgnoreCase)) return null;
         var bare = ModelTargetParser.TryExplicit(target.Model, config) is null && Route(config, target.Model) == target;
         return (bare ? target.Model : target.ToString(), target);

@@ -1,6 +1,7 @@
 using Spectre.Console;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Providers;
 using Switchboard.Routing;
 
 namespace Switchboard.Cli;
@@ -31,7 +32,7 @@ internal static class MissingLoginCheck
         {
             return null;
         }
-        if (!config.Providers.TryGetValue(target.Provider, out var provider) || provider.Type != "anthropic") return null;
+        if (!config.Providers.TryGetValue(target.Provider, out var provider) || ProviderKinds.Of(provider)?.ForwardsClientLogin != true) return null;
         if (!string.IsNullOrEmpty(EnvExpander.ExpandOrNull(provider.ApiKey))) return null;
         if (Set("ANTHROPIC_API_KEY") || Set("ANTHROPIC_AUTH_TOKEN")) return null;
         return Providers.Anthropic.SubscriptionToken.ForThisMachine(TimeProvider.System).HasLogin ? null : target;

@@ -14,6 +14,9 @@ public sealed record RunOverrides
 
     public static readonly RunOverrides None = new();
 
+    /// <summary>The type both Ollama flags are about; no other provider type has their meaning.</summary>
+    private static string OllamaType => Providers.Ollama.OllamaProviderFactory.Kind.Type;
+
     public string? OllamaUrl { get; init; }
 
     /// <summary>The <c>default</c> route: a target such as <c>ollama-local:qwen3:8b</c>.</summary>
@@ -33,9 +36,9 @@ public sealed record RunOverrides
         if (OllamaUrl is not null)
             providers[LocalOllama] = providers.TryGetValue(LocalOllama, out var local)
                 ? local with { BaseUrl = OllamaUrl }
-                : new ProviderConfig { Type = "ollama", BaseUrl = OllamaUrl };
+                : new ProviderConfig { Type = OllamaType, BaseUrl = OllamaUrl };
         if (StrictThinking)
-            foreach (var (name, provider) in providers.Where(pair => pair.Value.Type == "ollama").ToList())
+            foreach (var (name, provider) in providers.Where(pair => pair.Value.Type == OllamaType).ToList())
                 providers[name] = provider with { StrictThinking = true };
 
         var routes = config.Routes ?? new RoutesConfig();

@@ -3,6 +3,9 @@ using System.Text.Json;
 using Shouldly;
 using Switchboard.Config;
 using Switchboard.Providers;
+using Switchboard.Providers.Anthropic;
+using Switchboard.Providers.Bedrock;
+using Switchboard.Providers.Ollama;
 using Switchboard.Providers.OpenAI;
 using Switchboard.Providers.OpenAI.Transformers;
 
@@ -30,6 +33,17 @@ public sealed class SchemaDriftTests
         Enum("definitions", "provider", "properties", "preset").ShouldBe(OpenAIPresets.Names, ignoreOrder: true);
 
     [Fact]
+    public void Apis_InTheSchema_AreTheOllamaAndBedrockApis() =>
+        Enum("definitions", "provider", "properties", "api").ShouldBe(
+            new[] { OllamaProvider.ApiNative, OllamaProvider.ApiAnthropic, BedrockProvider.ApiConverse, BedrockProvider.ApiAnthropic }.Distinct(),
+            ignoreOrder: true);
+
+    [Fact]
+    public void RelayModes_InTheSchema_AreTheAnthropicProvidersModes() =>
+        Enum("definitions", "provider", "properties", "relay").ShouldBe(
+            [AnthropicProvider.RelayBytes, AnthropicProvider.RelayEvents], ignoreOrder: true);
+
+    [Fact]
     public void EveryOptionAFactoryDeclares_IsAProviderKeyOfTheSchema()
     {
         using var schema = Schema();
@@ -41,6 +55,19 @@ public sealed class SchemaDriftTests
         declared.ShouldNotBeEmpty();
         foreach (var (type, key) in declared)
             keys.ShouldContain(key.Split('.')[0], $"the {type} factory declares '{key}', which the schema's provider entry does not have");
+    }
+
+    [Fact]
+    public void ProviderKeys_InTheSchema_AreTheKeysAProviderEntryReads()
+    {
+        using var schema = Schema();
+        var keys = schema.RootElement.GetProperty("definitions").GetProperty("provider").GetProperty("properties")
+            .EnumerateObject().Select(property => property.Name);
+
+        var read = ConfigJson.Default.GetTypeInfo(typeof(ProviderConfig))!.Properties
+            .Where(property => property.Set is not null).Select(property => property.Name);
+
+        keys.ShouldBe(read, ignoreOrder: true);
     }
 
     private static List<string> Enum(params string[] path)

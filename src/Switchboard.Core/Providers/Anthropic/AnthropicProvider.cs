@@ -22,13 +22,15 @@ internal sealed class AnthropicProvider(
 
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
+    private readonly AnthropicProviderOptions _options = AnthropicProviderOptions.Of(config);
+
     public string Name => name;
 
     public TargetProfile Profile(string model) => TargetProfile.ForAnthropic(name, model);
 
     public Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)
     {
-        if (config.Relay != RelayEvents) return SendAsync("/v1/messages", call, parseEvents: false, cancellationToken);
+        if (_options.Relay != RelayEvents) return SendAsync("/v1/messages", call, parseEvents: false, cancellationToken);
 
         // In events mode every reply goes through the event pipeline: ask for a stream even when the client did
         // not, and let the host build the complete message from it.

@@ -7,14 +7,23 @@ public sealed class AnthropicProviderFactory(UpstreamClient upstream, Subscripti
 {
     public const string DefaultBaseUrl = "https://api.anthropic.com";
 
-    public string Type => "anthropic";
+    internal static ProviderKind Kind { get; } = new()
+    {
+        Type = "anthropic",
+        ClaudeCodeKnowsItsModels = true,
+        ForwardsClientLogin = true,
+        CreateFactory = services => new AnthropicProviderFactory(services.Upstream, services.Subscription),
+    };
 
-    public IReadOnlyList<ProviderOption> Options { get; } = [ProviderOption.Relay];
+    public string Type => Kind.Type;
+
+    public IReadOnlyList<ProviderOption> Options => AnthropicProviderOptions.Keys;
 
     public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
     {
-        if (config.Relay is not (null or AnthropicProvider.RelayBytes or AnthropicProvider.RelayEvents))
-            yield return ("relay", $"'{config.Relay}' is not a relay mode; use 'bytes' or 'events'");
+        var relay = AnthropicProviderOptions.Of(config).Relay;
+        if (relay is not (null or AnthropicProvider.RelayBytes or AnthropicProvider.RelayEvents))
+            yield return ("relay", $"'{relay}' is not a relay mode; use 'bytes' or 'events'");
     }
 
     /// <summary>Anthropic's API, or a proxy in front of it even at a local address: priced like Anthropic.</summary>

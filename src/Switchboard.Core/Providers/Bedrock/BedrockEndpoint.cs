@@ -19,13 +19,14 @@ internal sealed class BedrockEndpoint(string provider, ProviderConfig config, Up
     public const string Service = "bedrock";
     private const string BearerEnvironment = "$AWS_BEARER_TOKEN_BEDROCK";
 
+    private readonly BedrockProviderOptions _options = BedrockProviderOptions.Of(config);
     private AWSCredentials? _credentials;
 
     public string Provider => provider;
     public ProviderConfig Config => config;
 
     public string Region =>
-        new[] { EnvExpander.ExpandOrNull(config.Region), Environment.GetEnvironmentVariable("AWS_REGION"), Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") }
+        new[] { EnvExpander.ExpandOrNull(_options.Region), Environment.GetEnvironmentVariable("AWS_REGION"), Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") }
             .FirstOrDefault(region => !string.IsNullOrEmpty(region))
         ?? throw new AnthropicErrorException(AnthropicError.InvalidRequest(
             $"Provider '{provider}' has no AWS region: set region for it (e.g. \"us-east-1\") or AWS_REGION."));
@@ -48,7 +49,7 @@ internal sealed class BedrockEndpoint(string provider, ProviderConfig config, Up
     /// <summary>Authorises (Bearer or SigV4, after every other header is set), then sends.</summary>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, byte[] body, CancellationToken cancellationToken)
     {
-        if (EnvExpander.ExpandOrNull(config.ApiKey ?? (config.Profile is null ? BearerEnvironment : null)) is { Length: > 0 } apiKey)
+        if (EnvExpander.ExpandOrNull(config.ApiKey ?? (_options.Profile is null ? BearerEnvironment : null)) is { Length: > 0 } apiKey)
             request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + apiKey);
         else
             await SignAsync(request, body, cancellationToken).ConfigureAwait(false);
@@ -83,7 +84,7 @@ internal sealed class BedrockEndpoint(string provider, ProviderConfig config, Up
     private AWSCredentials Credentials()
     {
         if (_credentials is not null) return _credentials;
-        if (config.Profile is { } profile)
+        if (_options.Profile is { } profile)
         {
             if (!new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out var fromProfile))
                 throw new AnthropicErrorException(AnthropicError.Authentication(

@@ -16,10 +16,11 @@ internal sealed class BedrockProvider(string name, ProviderConfig config, Upstre
     public const string ApiAnthropic = "anthropic";
 
     private readonly BedrockEndpoint _endpoint = new(name, config, upstream);
+    private readonly bool _fidelity = BedrockProviderOptions.Of(config).Api == ApiAnthropic;
 
     public string Name => name;
 
-    public TargetProfile Profile(string model) => config.Api == ApiAnthropic
+    public TargetProfile Profile(string model) => _fidelity
         // InvokeModel takes the Anthropic body, but not the system turns of Anthropic's newer betas.
         ? TargetProfile.ForAnthropic(name, model) with { AcceptsMidConversationSystem = false }
         : TargetProfile.ForTranslation(name, model) with { ToolIds = ToolIdRule.Anthropic };
@@ -27,7 +28,7 @@ internal sealed class BedrockProvider(string name, ProviderConfig config, Upstre
     public async Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)
     {
         var model = call.Request.Model!;
-        var fidelity = config.Api == ApiAnthropic;
+        var fidelity = _fidelity;
         var body = fidelity
             ? InvokeModelMapper.Body(call)
             : JsonSerializer.SerializeToUtf8Bytes(ConverseRequestMapper.Map(call.Request, model), BedrockJson.Default.ConverseRequest);

@@ -5,15 +5,22 @@ namespace Switchboard.Providers.Bedrock;
 /// <summary><c>"type": "bedrock"</c>: Amazon Bedrock, with an AWS profile, the AWS credential chain or a Bedrock API key.</summary>
 public sealed class BedrockProviderFactory(UpstreamClient upstream) : IProviderFactory
 {
-    public string Type => "bedrock";
+    internal static ProviderKind Kind { get; } = new()
+    {
+        Type = "bedrock",
+        CreateFactory = services => new BedrockProviderFactory(services.Upstream),
+    };
 
-    public IReadOnlyList<ProviderOption> Options { get; } = [ProviderOption.Api, ProviderOption.Region, ProviderOption.Profile];
+    public string Type => Kind.Type;
+
+    public IReadOnlyList<ProviderOption> Options => BedrockProviderOptions.Keys;
 
     public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
     {
-        if (config.Api is not (null or BedrockProvider.ApiConverse or BedrockProvider.ApiAnthropic))
-            yield return ("api", $"'{config.Api}' is not a Bedrock API; use 'converse' or 'anthropic'");
-        if (config.ApiKey is not null && config.Profile is not null)
+        var options = BedrockProviderOptions.Of(config);
+        if (options.Api is not (null or BedrockProvider.ApiConverse or BedrockProvider.ApiAnthropic))
+            yield return ("api", $"'{options.Api}' is not a Bedrock API; use 'converse' or 'anthropic'");
+        if (config.ApiKey is not null && options.Profile is not null)
             yield return ("profile", "set either apiKey (a Bedrock API key) or profile (AWS credentials), not both");
     }
 

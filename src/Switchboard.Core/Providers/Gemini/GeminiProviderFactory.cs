@@ -5,7 +5,13 @@ namespace Switchboard.Providers.Gemini;
 /// <summary><c>"type": "gemini"</c>: Google's Gemini API, keyed by <c>apiKey</c> (default <c>$GEMINI_API_KEY</c>).</summary>
 public sealed class GeminiProviderFactory(UpstreamClient upstream) : IProviderFactory
 {
-    public string Type => "gemini";
+    internal static ProviderKind Kind { get; } = new()
+    {
+        Type = "gemini",
+        CreateFactory = services => new GeminiProviderFactory(services.Upstream),
+    };
+
+    public string Type => Kind.Type;
 
     public IReadOnlyList<ProviderOption> Options { get; } = [];
 

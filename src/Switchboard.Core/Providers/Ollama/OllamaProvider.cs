@@ -21,6 +21,7 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly OllamaEndpoint _endpoint;
+    private readonly OllamaProviderOptions _options;
     private readonly IProvider? _anthropicMode;
     private readonly ILogger _logger;
 
@@ -30,7 +31,8 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
         _endpoint = new OllamaEndpoint(name, config, upstream);
         _logger = logger;
         Catalog = new OllamaModelCatalog(_endpoint);
-        if (config.Api == ApiAnthropic)
+        _options = OllamaProviderOptions.Of(config);
+        if (_options.Api == ApiAnthropic)
         {
             var relay = config with { BaseUrl = _endpoint.BaseUrl, Relay = Anthropic.AnthropicProvider.RelayEvents };
             _anthropicMode = new Anthropic.AnthropicProvider(name, relay, upstream, Anthropic.CredentialPolicy.OwnKeyAsBearer);
@@ -56,7 +58,7 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
         var request = call.Request;
         var model = request.Model!;
         var info = await Catalog.ShowAsync(model, cancellationToken).ConfigureAwait(false);
-        var chat = OllamaRequestMapper.Map(request, model, info, Think(request, model, info), _endpoint.Config.NumCtx);
+        var chat = OllamaRequestMapper.Map(request, model, info, Think(request, model, info), _options.NumCtx);
 
         using var message = _endpoint.Request(HttpMethod.Post, "/api/chat");
         message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(chat, OllamaJson.Default.OllamaChatRequest))
@@ -80,7 +82,7 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
         var names = await Catalog.ListAsync(cancellationToken).ConfigureAwait(false);
         if (_anthropicMode is not null) return names.Select(name => new ListedModel(name)).ToList();
         return await Task.WhenAll(names.Select(async name => new ListedModel(name,
-            ContextWindow: OllamaRequestMapper.Window(await Catalog.ShowAsync(name, cancellationToken).ConfigureAwait(false), _endpoint.Config.NumCtx))))
+            ContextWindow: OllamaRequestMapper.Window(await Catalog.ShowAsync(name, cancellationToken).ConfigureAwait(false), _options.NumCtx))))
             .ConfigureAwait(false);
     }
 
@@ -100,7 +102,7 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
         var type = request.Thinking?.Type;
         if (type is not ("enabled" or "adaptive")) return false;
         if (info.Thinking) return true;
-        if (type == "enabled" && _endpoint.Config.StrictThinking == true)
+        if (type == "enabled" && _options.StrictThinking == true)
             throw new AnthropicErrorException(AnthropicError.InvalidRequest(
                 $"Model {model} in {Name} cannot think (its Ollama capabilities do not include thinking). Remove the thinking " +
                 $"budget, pick a thinking model, or set strictThinking to false for {Name}."));

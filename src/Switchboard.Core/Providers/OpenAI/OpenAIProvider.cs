@@ -32,9 +32,10 @@ internal sealed partial class OpenAIProvider : IProvider, IModelLister
     {
         Name = name;
         _modelsConfigured = config.Models is { Count: > 0 };
-        _preset = OpenAIPresets.Find(config.Preset) ?? throw new ArgumentException($"unknown preset '{config.Preset}'");
+        var options = OpenAIProviderOptions.Of(config);
+        _preset = OpenAIPresets.Find(options.Preset) ?? throw new ArgumentException($"unknown preset '{options.Preset}'");
         _endpoint = new OpenAIEndpoint(name, config, _preset, upstream);
-        _transformers = TransformerCatalog.BuildAll(config.Transformers);
+        _transformers = TransformerCatalog.BuildAll(options.Transformers);
         _perModel = (config.PerModel ?? []).Select(pair => (pair.Key, TransformerCatalog.BuildAll(pair.Value.Transformers))).ToList();
         _logger = logger;
     }

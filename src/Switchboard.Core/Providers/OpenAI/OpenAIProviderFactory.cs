@@ -10,29 +10,35 @@ namespace Switchboard.Providers.OpenAI;
 /// </summary>
 public sealed class OpenAIProviderFactory(UpstreamClient upstream, ILoggerFactory loggers) : IProviderFactory
 {
-    public string Type => "openai";
+    internal static ProviderKind Kind { get; } = new()
+    {
+        Type = "openai",
+        CreateFactory = services => new OpenAIProviderFactory(services.Upstream, services.Loggers),
+    };
 
-    public IReadOnlyList<ProviderOption> Options { get; } =
-        [ProviderOption.Preset, ProviderOption.Transformers, ProviderOption.PerModelTransformers];
+    public string Type => Kind.Type;
+
+    public IReadOnlyList<ProviderOption> Options => OpenAIProviderOptions.Keys;
 
     public IEnumerable<(string Path, string Problem)> Validate(ProviderConfig config)
     {
-        var preset = OpenAIPresets.Find(config.Preset);
+        var options = OpenAIProviderOptions.Of(config);
+        var preset = OpenAIPresets.Find(options.Preset);
         if (preset is null)
-            yield return ("preset", $"unknown preset '{config.Preset}'; known presets: {string.Join(", ", OpenAIPresets.Names)}");
+            yield return ("preset", $"unknown preset '{options.Preset}'; known presets: {string.Join(", ", OpenAIPresets.Names)}");
         else if (config.BaseUrl is null && preset == OpenAIPresets.Generic)
             yield return ("baseUrl", $"set baseUrl (e.g. \"http://127.0.0.1:8000/v1\") or a preset ({string.Join(", ", OpenAIPresets.Names)})");
         else if (config.ApiKey is null && preset.KeyVariable is { } variable)
             yield return ("apiKey", $"{preset.Name} needs an API key: add \"apiKey\": \"${variable}\"");
 
-        foreach (var problem in TransformerProblems(config.Transformers, "transformers")) yield return problem;
+        foreach (var problem in TransformerProblems(options.Transformers, "transformers")) yield return problem;
         foreach (var (model, settings) in config.PerModel ?? [])
             foreach (var problem in TransformerProblems(settings.Transformers, $"perModel.{model}.transformers")) yield return problem;
     }
 
     /// <summary>A server on this machine or the local network (vLLM, llama.cpp, LM Studio…), by its baseUrl or its preset's.</summary>
     public bool IsLocal(ProviderConfig config) =>
-        LocalAddress.IsLocal(config.BaseUrl is { } baseUrl ? EnvExpander.Expand(baseUrl) : OpenAIPresets.Find(config.Preset)?.BaseUrl);
+        LocalAddress.IsLocal(config.BaseUrl is { } baseUrl ? EnvExpander.Expand(baseUrl) : OpenAIPresets.Find(OpenAIProviderOptions.Of(config).Preset)?.BaseUrl);
 
     public IProvider Create(string name, ProviderConfig config) =>
         new OpenAIProvider(name, config, upstream, loggers.CreateLogger("Switchboard.Providers.OpenAI"));

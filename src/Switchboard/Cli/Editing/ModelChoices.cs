@@ -45,7 +45,7 @@ internal static class ModelChoices
         foreach (var (name, provider) in config.Providers)
         foreach (var model in provider.Models ?? [])
             choices.Add(new Choice(Target(name, model), $"configured in {name}"));
-        var anthropic = config.Providers.FirstOrDefault(pair => pair.Value.Type == "anthropic").Key;
+        var anthropic = config.Providers.FirstOrDefault(pair => ProviderKinds.Of(pair.Value)?.ClaudeCodeKnowsItsModels == true).Key;
         if (anthropic is not null)
             foreach (var model in Anthropic)
                 choices.Add(new Choice(Target(anthropic, model), "Anthropic"));

@@ -6,7 +6,7 @@ namespace Switchboard.Anthropic;
 /// An assistant turn taken apart the way chat-style APIs want it: all its text, all its thinking, and its tool calls
 /// in order. Translating providers build their own assistant message from these.
 /// </summary>
-public sealed record AssistantTurn(string Text, string Thinking, IReadOnlyList<ContentBlock> ToolUses)
+internal sealed record AssistantTurn(string Text, string Thinking, IReadOnlyList<ContentBlock> ToolUses)
 {
     public static AssistantTurn Of(MessageContent? content)
     {

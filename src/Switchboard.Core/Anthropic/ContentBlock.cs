@@ -48,7 +48,7 @@ public sealed class BlockSource
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
-public static class ContentBlockTypes
+internal static class ContentBlockTypes
 {
     public const string Text = "text";
     public const string Image = "image";

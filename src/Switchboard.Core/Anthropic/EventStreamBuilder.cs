@@ -8,7 +8,7 @@ namespace Switchboard.Anthropic;
 /// become whole <c>tool_use</c> blocks. A stream mapper feeds it what the upstream said and yields
 /// <see cref="Drain"/> after each upstream chunk.
 /// </summary>
-public sealed class EventStreamBuilder(string provider)
+internal sealed class EventStreamBuilder(string provider)
 {
     private readonly List<StreamEvent> _pending = [];
     private int _index = -1;

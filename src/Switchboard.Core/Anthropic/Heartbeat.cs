@@ -6,7 +6,7 @@ namespace Switchboard.Anthropic;
 /// Keeps a stream alive while the upstream is silent: whenever no event arrives for <c>interval</c>, a
 /// <c>ping</c> event is yielded, as Anthropic does, so clients with read timeouts do not give up on a slow model.
 /// </summary>
-public static class Heartbeat
+internal static class Heartbeat
 {
     public static async IAsyncEnumerable<StreamEvent> WithPings(
         this IAsyncEnumerable<StreamEvent> events,

@@ -43,7 +43,7 @@ public sealed class Usage
     }
 }
 
-public static class StopReasons
+internal static class StopReasons
 {
     public const string EndTurn = "end_turn";
     public const string MaxTokens = "max_tokens";

@@ -9,7 +9,7 @@ namespace Switchboard.Anthropic;
 /// split across reads, CRLF, comments) is the BCL's <see cref="SseParser"/>; this only turns each data payload into
 /// an event.
 /// </summary>
-public static class SseEventReader
+internal static class SseEventReader
 {
     public static async IAsyncEnumerable<StreamEvent> ReadAsync(
         Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default, string source = "The upstream")

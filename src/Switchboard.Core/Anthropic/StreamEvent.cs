@@ -36,7 +36,7 @@ public sealed class StreamDelta
     [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }
 
-public static class StreamEventTypes
+internal static class StreamEventTypes
 {
     public const string MessageStart = "message_start";
     public const string ContentBlockStart = "content_block_start";
@@ -48,7 +48,7 @@ public static class StreamEventTypes
     public const string Error = "error";
 }
 
-public static class DeltaTypes
+internal static class DeltaTypes
 {
     public const string Text = "text_delta";
     public const string InputJson = "input_json_delta";

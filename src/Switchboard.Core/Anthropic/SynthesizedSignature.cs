@@ -5,7 +5,7 @@ namespace Switchboard.Anthropic;
 /// translated thinking carries one of these; the prefix lets a later request recognise them as not Anthropic's and
 /// keep them away from Anthropic, which would reject them.
 /// </summary>
-public static class SynthesizedSignature
+internal static class SynthesizedSignature
 {
     public const string Prefix = "switchboard-synthesized:";
 

@@ -4,7 +4,7 @@ namespace Switchboard.Anthropic;
 /// The system prompt as a translating provider should see it: the text of every system block, minus Claude Code's
 /// attribution block (<c>x-anthropic-billing-header: …</c>), which means something to Anthropic only.
 /// </summary>
-public static class SystemPrompt
+internal static class SystemPrompt
 {
     private const string AttributionPrefix = "x-anthropic-billing-header:";
 

@@ -81,7 +81,7 @@ public sealed class TargetList
     public override string ToString() => string.Join(" → ", Targets);
 }
 
-public sealed class TargetListConverter : JsonConverter<TargetList>
+internal sealed class TargetListConverter : JsonConverter<TargetList>
 {
     public override TargetList? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

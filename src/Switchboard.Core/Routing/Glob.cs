@@ -1,7 +1,7 @@
 namespace Switchboard.Routing;
 
 /// <summary>Shell-style matching, <c>*</c> for any run of characters and <c>?</c> for one, case-insensitive.</summary>
-public static class Glob
+internal static class Glob
 {
     public static bool IsMatch(string pattern, string value) => Match(pattern.AsSpan(), value.AsSpan());
 

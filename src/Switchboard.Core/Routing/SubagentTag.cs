@@ -8,7 +8,7 @@ namespace Switchboard.Routing;
 /// in the agent's prompt. Claude Code has moved that prompt between releases, so the tag is looked for in every system
 /// block and in the first user message, and removed before the request goes anywhere.
 /// </summary>
-public static partial class SubagentTag
+internal static partial class SubagentTag
 {
     [GeneratedRegex(@"\s*<CCR-SUBAGENT-MODEL>\s*(?<target>[^<]+?)\s*</CCR-SUBAGENT-MODEL>\s*", RegexOptions.IgnoreCase)]
     private static partial Regex Tag();

@@ -10,7 +10,7 @@ namespace Switchboard.Routing;
 /// called: control characters (a CR or LF would forge a log line or a header), and names that are empty or a dot
 /// segment (<c>..</c> is resolved away by every URL parser, escaped or not).
 /// </summary>
-public static class TargetCheck
+internal static class TargetCheck
 {
     /// <summary>A target pinned by <c>/{target}/v1/messages</c> names a configured provider, and a model if it names one.</summary>
     public static void Pinned(string pinned, SwitchboardConfig config)

@@ -12,7 +12,7 @@ namespace Switchboard.Sanitizing;
 /// copy of the request, logging one line per repair. A request that needs nothing comes back as the same call, so
 /// an Anthropic pass-through still sends the client's bytes untouched.
 /// </summary>
-public static partial class RequestSanitizer
+internal static partial class RequestSanitizer
 {
     /// <summary>In order: ids before pairing (which compares them), system turns folded before blocks are checked.</summary>
     private static readonly IRequestRepair[] Repairs =

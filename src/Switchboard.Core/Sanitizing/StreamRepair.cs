@@ -10,7 +10,7 @@ namespace Switchboard.Sanitizing;
 /// it, and counted: what was mended is logged in one line, and when the upstream fails mid-stream the usage seen so far
 /// is logged with the failure (which still reaches the client as an <c>error</c> event). Relayed bytes (<see cref="UpstreamHttpReply"/>: Anthropic's own streams) are not touched.
 /// </summary>
-public sealed partial class StreamRepair
+internal sealed partial class StreamRepair
 {
     private readonly StreamShape _shape;
     private readonly string _provider;

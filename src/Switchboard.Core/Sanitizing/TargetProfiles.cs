@@ -9,7 +9,7 @@ namespace Switchboard.Sanitizing;
 /// vision from config (<c>perModel.*.vision</c>, else <c>vision</c>), else from the provider's model catalog (Ollama's
 /// <c>/api/show</c>), else as the provider said.
 /// </summary>
-public static class TargetProfiles
+internal static class TargetProfiles
 {
     public static async Task<TargetProfile> ForAsync(
         IProvider provider, ProviderConfig config, MessagesRequest request, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Switchboard.Team;
 
 /// <summary>Team mode's PostgreSQL: one data source per replica, and failures to reach it said plainly.</summary>
-public static class TeamDatabase
+internal static class TeamDatabase
 {
     /// <summary>
     /// A data source for <paramref name="connectionString"/> (already <c>$VAR</c>-expanded). The slim builder leaves

@@ -9,7 +9,7 @@ namespace Switchboard.Team;
 /// take a PostgreSQL advisory lock first, so one applies and the others find the work done. A replica refuses a
 /// database whose schema is newer than it knows: an older binary would write rows a newer schema no longer means.
 /// </summary>
-public static class TeamSchema
+internal static class TeamSchema
 {
     /// <summary>The advisory lock every replica takes around migrations ("SWBD" "MIGR"), visible in <c>pg_locks</c>.</summary>
     private const long MigrationLock = 0x5357_4244_4D49_4752;

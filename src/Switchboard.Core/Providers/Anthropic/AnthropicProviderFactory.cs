@@ -3,7 +3,7 @@ using Switchboard.Config;
 namespace Switchboard.Providers.Anthropic;
 
 /// <summary><c>"type": "anthropic"</c>: api.anthropic.com or any server that speaks the Messages API.</summary>
-public sealed class AnthropicProviderFactory(UpstreamClient upstream, SubscriptionToken? subscription = null) : IProviderFactory
+internal sealed class AnthropicProviderFactory(UpstreamClient upstream, SubscriptionToken? subscription = null) : IProviderFactory
 {
     public const string DefaultBaseUrl = "https://api.anthropic.com";
 

@@ -3,7 +3,7 @@ using Switchboard.Config;
 namespace Switchboard.Providers.Bedrock;
 
 /// <summary><c>"type": "bedrock"</c>: Amazon Bedrock, with an AWS profile, the AWS credential chain or a Bedrock API key.</summary>
-public sealed class BedrockProviderFactory(UpstreamClient upstream) : IProviderFactory
+internal sealed class BedrockProviderFactory(UpstreamClient upstream) : IProviderFactory
 {
     internal static ProviderKind Kind { get; } = new()
     {

@@ -3,7 +3,7 @@ using Switchboard.Config;
 namespace Switchboard.Providers.Gemini;
 
 /// <summary><c>"type": "gemini"</c>: Google's Gemini API, keyed by <c>apiKey</c> (default <c>$GEMINI_API_KEY</c>).</summary>
-public sealed class GeminiProviderFactory(UpstreamClient upstream) : IProviderFactory
+internal sealed class GeminiProviderFactory(UpstreamClient upstream) : IProviderFactory
 {
     internal static ProviderKind Kind { get; } = new()
     {

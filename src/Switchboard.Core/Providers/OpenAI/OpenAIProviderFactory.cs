@@ -8,7 +8,7 @@ namespace Switchboard.Providers.OpenAI;
 /// <c>"type": "openai"</c>: any chat-completions server, named by a <c>preset</c> or by its <c>baseUrl</c>.
 /// <c>{"type": "openai", "preset": "openrouter", "apiKey": "$OPENROUTER_API_KEY"}</c> is a whole entry.
 /// </summary>
-public sealed class OpenAIProviderFactory(UpstreamClient upstream, ILoggerFactory loggers) : IProviderFactory
+internal sealed class OpenAIProviderFactory(UpstreamClient upstream, ILoggerFactory loggers) : IProviderFactory
 {
     internal static ProviderKind Kind { get; } = new()
     {

@@ -267,10 +267,9 @@ public sealed class BedrockTests : IAsyncLifetime
     [Fact]
     public async Task Auth_EnvironmentCredentials_SignThroughAwsDefaultChain()
     {
-        // No profile and no key in config: AWS's own chain finds the environment's keys.
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", AccessKey);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", SecretKey);
-        await using var chained = await RunningSwitchboard.StartAsync(_bedrock.Config(auth: "\"timeoutSeconds\": 30"));
+        // No profile and no key in config: AWS's own chain finds the keys in the server's environment.
+        await using var chained = await PublishedServer.StartBuiltAsync(_bedrock.Config(auth: "\"timeoutSeconds\": 30"),
+            TestAwsProfile.ServerEnvironment(("AWS_ACCESS_KEY_ID", AccessKey), ("AWS_SECRET_ACCESS_KEY", SecretKey)));
 
         using var response = await chained.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(Haiku)), Cancel);
 
@@ -298,13 +297,11 @@ public sealed class BedrockTests : IAsyncLifetime
         using var noProfile = await unknown.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(Haiku)), Cancel);
         (await noProfile.ShouldBeAnthropicErrorAsync(HttpStatusCode.Unauthorized, "authentication_error")).ShouldContain("'no-such-profile' was not found");
 
-        await using var regionless = await RunningSwitchboard.StartAsync(
-            _bedrock.Config().Replace($"\"region\": \"{Region}\",", "").Replace("\"bedrock\": { \"type\"", "\"bedrock\": { \"type\""));
-        if (Environment.GetEnvironmentVariable("AWS_REGION") is null && Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION") is null)
-        {
-            using var noRegion = await regionless.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(Haiku)), Cancel);
-            (await noRegion.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error")).ShouldContain("no AWS region");
-        }
+        // (in its own process, whose environment has no AWS_REGION whatever this machine's has)
+        await using var regionless = await PublishedServer.StartBuiltAsync(
+            _bedrock.Config().Replace($"\"region\": \"{Region}\",", ""), TestAwsProfile.ServerEnvironment());
+        using var noRegion = await regionless.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(Haiku)), Cancel);
+        (await noRegion.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadRequest, "invalid_request_error")).ShouldContain("no AWS region");
         _bedrock.Requests.ShouldBeEmpty();
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using Switchboard.Tests.Infrastructure;
 using static Switchboard.Tests.Infrastructure.ScriptedBedrock;
@@ -9,23 +10,28 @@ namespace Switchboard.Tests.Providers.Bedrock;
 public sealed class BedrockErrorTests : BedrockTestBase
 {
     [Theory]
-    [InlineData(429, "ThrottlingException", "Too many requests, please wait before trying again.", 429, "rate_limit_error", "Too many requests")]
-    [InlineData(400, "ValidationException", "Input is too long for requested model.", 400, "invalid_request_error", "prompt is too long")]
-    [InlineData(400, "ValidationException", "messages: text content blocks must be non-empty", 400, "invalid_request_error", "non-empty")]
-    [InlineData(403, "AccessDeniedException", "You don't have access to the model with the specified model ID.", 403, "permission_error", "bedrock:InvokeModel")]
-    [InlineData(404, "ResourceNotFoundException", "Could not resolve the foundation model.", 404, "not_found_error", "model id")]
-    [InlineData(429, "ModelNotReadyException", "Model is not ready for inference.", 529, "overloaded_error", "not ready")]
-    [InlineData(503, "ServiceUnavailableException", "Service unavailable.", 529, "overloaded_error", "unavailable")]
-    [InlineData(500, "InternalServerException", "Internal failure.", 502, "api_error", "Internal failure")]
-    public async Task Converse_BedrockExceptions_BecomeAnthropicErrors(int status, string type, string said, int expected, string anthropicType, string mentions)
+    [InlineData(429, "ThrottlingException", "Too many requests, please wait before trying again.", 429, "rate_limit_error", "Too many requests", 3)]
+    [InlineData(400, "ValidationException", "Input is too long for requested model.", 400, "invalid_request_error", "prompt is too long", 1)]
+    [InlineData(400, "ValidationException", "messages: text content blocks must be non-empty", 400, "invalid_request_error", "non-empty", 1)]
+    [InlineData(403, "AccessDeniedException", "You don't have access to the model with the specified model ID.", 403, "permission_error", "bedrock:InvokeModel", 1)]
+    [InlineData(404, "ResourceNotFoundException", "Could not resolve the foundation model.", 404, "not_found_error", "model id", 1)]
+    [InlineData(429, "ModelNotReadyException", "Model is not ready for inference.", 529, "overloaded_error", "not ready", 3)]
+    [InlineData(503, "ServiceUnavailableException", "Service unavailable.", 529, "overloaded_error", "unavailable", 3)]
+    [InlineData(500, "InternalServerException", "Internal failure.", 502, "api_error", "Internal failure", 3)]
+    public async Task Converse_BedrockExceptions_BecomeAnthropicErrors(int status, string type, string said, int expected, string anthropicType, string mentions, int attempts)
     {
         Bedrock.Failure = (status, type, said);
+        // (on a clock the test moves, so the backoff between retries takes no real time)
+        var clock = new FakeTimeProvider();
+        await using var switchboard = await RunningSwitchboard.StartAsync(Bedrock.Config(), options => options with { Time = clock });
 
-        using var response = await Switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(Haiku)), Cancel);
+        using var response = await clock.AdvanceUntilDoneAsync(switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request(Haiku)), Cancel));
 
         var message = await response.ShouldBeAnthropicErrorAsync((HttpStatusCode)expected, anthropicType);
         message.ShouldContain(mentions);
         message.ShouldContain(type);
+        // Only what another attempt may fix was tried again, twice (the default retry.attempts)
+        Bedrock.Requests.Count.ShouldBe(attempts);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ namespace Switchboard.Tests.Aot;
 /// then start the published binary and talk to it. It catches what no in-process test can (a type trimmed away, a
 /// serializer that needs reflection, a crash at start).
 /// </summary>
+[UsesPublishedBinary]
 public sealed partial class NativeAotPublishTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -12,6 +12,7 @@ namespace Switchboard.Tests.EndToEnd;
 /// default config is planted with its base URLs and port pointed at them, since nothing in a block could redirect
 /// api.anthropic.com or a port without reaching past what a reader types.
 /// </summary>
+[UsesPublishedBinary]
 public sealed partial class ReadmeQuickStartTests : IAsyncLifetime
 {
     private const string LoginToken = "sk-ant-oat01-QUICKSTART-SUBSCRIPTION";

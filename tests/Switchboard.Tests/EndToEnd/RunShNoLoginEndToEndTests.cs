@@ -9,6 +9,7 @@ namespace Switchboard.Tests.EndToEnd;
 /// retry a 401 for minutes; once the user runs the local-model command it printed, the same <c>./run.sh -p "hi"</c>
 /// prints the scripted Ollama's answer, from the real Claude Code.
 /// </summary>
+[UsesPublishedBinary]
 public sealed class RunShNoLoginEndToEndTests : IAsyncLifetime
 {
     // Far below Claude Code's minutes of retrying a 401, far above a run that only checks and advises.

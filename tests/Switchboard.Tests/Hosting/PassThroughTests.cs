@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
 using Switchboard.Tests.Infrastructure;
 
@@ -87,12 +88,12 @@ public sealed class PassThroughTests : UpstreamBehindSwitchboard
     }
 
     [Theory]
-    [InlineData(400, "invalid_request_error", "messages.1.content.0.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'")]
-    [InlineData(401, "authentication_error", "OAuth token has expired. Please obtain a new token or refresh your existing token.")]
-    [InlineData(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit")]
-    [InlineData(500, "api_error", "Internal server error")]
-    [InlineData(529, "overloaded_error", "Overloaded")]
-    public async Task Messages_UpstreamError_ReachesTheClientUnmodified(int status, string type, string message)
+    [InlineData(400, "invalid_request_error", "messages.1.content.0.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'", 1)]
+    [InlineData(401, "authentication_error", "OAuth token has expired. Please obtain a new token or refresh your existing token.", 1)]
+    [InlineData(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit", 3)]
+    [InlineData(500, "api_error", "Internal server error", 3)]
+    [InlineData(529, "overloaded_error", "Overloaded", 3)]
+    public async Task Messages_UpstreamError_ReachesTheClientUnmodified(int status, string type, string message, int attempts)
     {
         // Given an upstream error, worded as Anthropic words it (Claude Code matches on the wording)
         var error = AnthropicWire.Error(type, message);
@@ -101,13 +102,18 @@ public sealed class PassThroughTests : UpstreamBehindSwitchboard
             context.Response.Headers["retry-after"] = "7";
             return AnthropicWire.WriteJsonAsync(context, error, status);
         });
+        // (on a clock the test moves, so the retries' 7 s waits take no real time)
+        var clock = new FakeTimeProvider();
+        await using var switchboard = await RunningSwitchboard.StartAsync(RunningSwitchboard.AnthropicConfig(Upstream.BaseUrl), options => options with { Time = clock });
 
-        using var response = await Switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel);
+        using var response = await clock.AdvanceUntilDoneAsync(switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel));
 
         // Then status, body and retry-after arrive as the upstream sent them
         ((int)response.StatusCode).ShouldBe(status);
         (await response.Content.ReadAsStringAsync(Cancel)).ShouldBe(error);
         response.Headers.GetValues("retry-after").ShouldBe(["7"]);
+        // And only what another attempt may fix was tried again, twice (the default retry.attempts)
+        Upstream.Requests.Count.ShouldBe(attempts);
     }
 
     [Fact]

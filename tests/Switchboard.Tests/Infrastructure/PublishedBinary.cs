@@ -26,6 +26,9 @@ public static class PublishedBinary
 
     public static async Task<string> ExecutableAsync() => (await GetAsync()).Executable;
 
+    /// <summary>Starts the publish without waiting for it (<see cref="PublishedBinaryLast"/> does, as a run begins).</summary>
+    public static void Start() => _ = Once.Value;
+
     private static async Task<Publish> PublishAsync()
     {
         var executable = Path.Combine(Folder, OperatingSystem.IsWindows() ? "switchboard.exe" : "switchboard");

@@ -36,9 +36,20 @@ public sealed partial class PublishedServer : IAsyncDisposable
 
     /// <summary>Starts the binary with <paramref name="configJson"/> as its config; waits until <c>/health</c> answers.</summary>
     public static async Task<PublishedServer> StartAsync(string configJson, IReadOnlyDictionary<string, string>? environment = null,
-        params string[] extraArgs)
+        params string[] extraArgs) =>
+        await StartAsync(await PublishedBinary.ExecutableAsync(), configJson, environment?.ToDictionary(pair => pair.Key, string? (pair) => pair.Value), extraArgs);
+
+    /// <summary>
+    /// Starts the build next to the tests (JIT, no publish to wait for) with <paramref name="environment"/> as the only
+    /// difference from this process's (a null value removes a variable): for a test about what the server reads from its
+    /// environment, which must not set variables for the whole test process.
+    /// </summary>
+    public static Task<PublishedServer> StartBuiltAsync(string configJson, IReadOnlyDictionary<string, string?> environment) =>
+        StartAsync(CliRunner.Executable, configJson, new Dictionary<string, string?>(environment) { ["DOTNET_ROOT"] = CliRunner.DotnetRoot }, []);
+
+    private static async Task<PublishedServer> StartAsync(string executable, string configJson, IReadOnlyDictionary<string, string?>? environment,
+        string[] extraArgs)
     {
-        var executable = await PublishedBinary.ExecutableAsync();
         var home = new TempHome();
         home.WriteConfig(configJson);
         var port = TestPorts.Free();
@@ -50,7 +61,9 @@ public sealed partial class PublishedServer : IAsyncDisposable
             info.ArgumentList.Add(arg);
         info.Environment["SWITCHBOARD_HOME"] = home.Folder;
         info.Environment.Remove(global::Switchboard.Providers.Anthropic.SubscriptionToken.EnvironmentVariable);
-        if (environment is not null) foreach (var (key, value) in environment) info.Environment[key] = value;
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+            if (value is null) info.Environment.Remove(key);
+            else info.Environment[key] = value;
         var process = Process.Start(info)!;
         var server = new PublishedServer(process, home, port);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) server._output.Enqueue(e.Data); };

@@ -176,10 +176,12 @@ public sealed partial class ScriptedBedrock : IAsyncDisposable
 /// <summary>
 /// Points AWS's shared credentials file at a test file holding <see cref="ScriptedBedrock.Profile"/>, once for the
 /// test process (the SDK reads <c>AWS_SHARED_CREDENTIALS_FILE</c>), so no test touches the real <c>~/.aws</c>.
+/// A test about what the server reads from its environment runs the server in its own process instead, with
+/// <see cref="ServerEnvironment"/>.
 /// </summary>
 public static class TestAwsProfile
 {
-    private static readonly Lazy<string> File = new(() =>
+    private static readonly Lazy<(string Credentials, string Config)> Files = new(() =>
     {
         var folder = Path.Combine(Path.GetTempPath(), "switchboard-aws-" + Environment.ProcessId);
         Directory.CreateDirectory(folder);
@@ -195,10 +197,30 @@ public static class TestAwsProfile
             """);
         var config = Path.Combine(folder, "config");
         System.IO.File.WriteAllText(config, "");
-        Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", credentials);
-        Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", config);
-        return credentials;
+        return (credentials, config);
     });
 
-    public static void Install() => _ = File.Value;
+    private static readonly Lazy<bool> Installed = new(() =>
+    {
+        Environment.SetEnvironmentVariable("AWS_SHARED_CREDENTIALS_FILE", Files.Value.Credentials);
+        Environment.SetEnvironmentVariable("AWS_CONFIG_FILE", Files.Value.Config);
+        return true;
+    });
+
+    public static void Install() => _ = Installed.Value;
+
+    /// <summary>
+    /// The environment of a server in its own process: none of this machine's <c>AWS_*</c> settings (keys, region,
+    /// profile), the test profile's files, then <paramref name="variables"/>.
+    /// </summary>
+    public static Dictionary<string, string?> ServerEnvironment(params (string Name, string Value)[] variables)
+    {
+        var environment = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(name => name.StartsWith("AWS_", StringComparison.Ordinal))
+            .ToDictionary(name => name, string? (_) => null);
+        environment["AWS_SHARED_CREDENTIALS_FILE"] = Files.Value.Credentials;
+        environment["AWS_CONFIG_FILE"] = Files.Value.Config;
+        foreach (var (name, value) in variables) environment[name] = value;
+        return environment;
+    }
 }

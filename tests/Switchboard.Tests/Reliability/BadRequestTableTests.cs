@@ -12,6 +12,7 @@ namespace Switchboard.Tests.Reliability;
 /// 408, 413, 415) in Anthropic's error shape naming what to fix, reaches no upstream (or, when it must be served,
 /// reaches exactly the right place), and leaves the daemon serving with no unhandled exception in its log.
 /// </summary>
+[UsesPublishedBinary]
 public sealed class BadRequestTableTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -11,6 +11,7 @@ namespace Switchboard.Tests.Reliability;
 /// on another; each ends with the daemon alive and no unhandled exception in its log. The full load, repeated,
 /// with RSS over time, is <c>bench/soak.sh</c>; the figures are in <c>bench/README.md</c> ("Load and soak").
 /// </summary>
+[UsesPublishedBinary]
 public sealed class LoadTests(ITestOutputHelper output)
 {
     /// <summary>The bound for the daemon with 500 streams open.</summary>

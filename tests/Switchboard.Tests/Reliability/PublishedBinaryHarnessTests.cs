@@ -4,6 +4,7 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Reliability;
 
 /// <summary>The harness the reliability suite stands on: the published binary serves, and its checks can fail.</summary>
+[UsesPublishedBinary]
 public sealed class PublishedBinaryHarnessTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -12,6 +12,7 @@ namespace Switchboard.Tests.Reliability;
 /// upstream has credentials of its own, and none may reach another upstream, the log, <c>/health</c>,
 /// <c>/metrics</c>, <c>/v1/models</c>, the dashboard's API or the ledger.
 /// </summary>
+[UsesPublishedBinary]
 public sealed class SecurityTableTests
 {
     private const string ClientKey = "sb-client-key-5EC2E7-0001";

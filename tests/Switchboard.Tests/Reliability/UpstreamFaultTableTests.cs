@@ -13,6 +13,7 @@ namespace Switchboard.Tests.Reliability;
 /// with a stream the client's parser accepts, and the daemon must still be alive with no unhandled exception logged.
 /// One class per wire format, so the formats run side by side.
 /// </summary>
+[UsesPublishedBinary]
 public abstract class UpstreamFaultTable(string format, FaultWire wire, string providerJson) : IAsyncLifetime
 {
     private static int s_cases;

@@ -7,9 +7,8 @@ namespace Switchboard.Tests.Providers.OpenAI;
 /// <summary>Whose credentials reach an OpenAI-compatible server: the provider's own key, and nothing of the client's.</summary>
 public sealed class OpenAICredentialTests : OpenAITestBase
 {
-    protected override string ProviderKeys => """, "apiKey": "$SWITCHBOARD_TEST_OPENAI_KEY", "headers": {"X-Team": "blue"}""";
-
-    public OpenAICredentialTests() => Environment.SetEnvironmentVariable("SWITCHBOARD_TEST_OPENAI_KEY", "sk-provider-own-key");
+    // The key as written in the config: reading it from the environment is OpenAITransformerTests.Headers_AreSentWithEnvironmentVariablesExpanded's.
+    protected override string ProviderKeys => """, "apiKey": "sk-provider-own-key", "headers": {"X-Team": "blue"}""";
 
     [Fact]
     public async Task Messages_ClientsAnthropicCredentials_NeverReachTheServer_AndItsOwnKeyGoesAsBearer()

@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using Shouldly;
+using Switchboard.Hosting;
 using Switchboard.Tests.Infrastructure;
 using static Switchboard.Tests.Infrastructure.ScriptedOpenAI;
 
@@ -8,19 +10,26 @@ namespace Switchboard.Tests.Providers.OpenAI;
 /// <summary>Server failures, before and during a reply, → Anthropic errors Claude Code acts on.</summary>
 public sealed class OpenAIErrorTests : OpenAITestBase
 {
+    // Failures worth another attempt are retried with backoff (and retry-after): on this clock those waits take no real time.
+    private readonly FakeTimeProvider _clock = new();
+
+    protected override Func<ServerOptions, ServerOptions> Tune => options => options with { Time = _clock };
+
     [Theory]
-    [InlineData(400, """{"error":{"message":"Invalid value for 'tools[0].function.name'","type":"invalid_request_error","code":null}}""", HttpStatusCode.BadRequest, "invalid_request_error", "Invalid value for 'tools[0].function.name'")]
-    [InlineData(401, """{"error":{"message":"Incorrect API key provided: sk-abc***","type":"invalid_request_error","code":"invalid_api_key"}}""", HttpStatusCode.Unauthorized, "authentication_error", "Check apiKey for provider 'openai-test'")]
-    [InlineData(404, """{"object":"error","message":"The model `nope` does not exist.","type":"NotFoundError","code":404}""", HttpStatusCode.NotFound, "not_found_error", "The model `nope` does not exist.")]
-    [InlineData(500, """{"error":{"message":"The server had an error while processing your request."}}""", HttpStatusCode.BadGateway, "api_error", "openai-test answered 500: The server had an error")]
-    [InlineData(503, "upstream connect error", (HttpStatusCode)529, "overloaded_error", "upstream connect error")]
-    public async Task Messages_HttpError_BecomesTheMatchingAnthropicError(int status, string body, HttpStatusCode expected, string type, string wording)
+    [InlineData(400, """{"error":{"message":"Invalid value for 'tools[0].function.name'","type":"invalid_request_error","code":null}}""", HttpStatusCode.BadRequest, "invalid_request_error", "Invalid value for 'tools[0].function.name'", 1)]
+    [InlineData(401, """{"error":{"message":"Incorrect API key provided: sk-abc***","type":"invalid_request_error","code":"invalid_api_key"}}""", HttpStatusCode.Unauthorized, "authentication_error", "Check apiKey for provider 'openai-test'", 1)]
+    [InlineData(404, """{"object":"error","message":"The model `nope` does not exist.","type":"NotFoundError","code":404}""", HttpStatusCode.NotFound, "not_found_error", "The model `nope` does not exist.", 1)]
+    [InlineData(500, """{"error":{"message":"The server had an error while processing your request."}}""", HttpStatusCode.BadGateway, "api_error", "openai-test answered 500: The server had an error", 3)]
+    [InlineData(503, "upstream connect error", (HttpStatusCode)529, "overloaded_error", "upstream connect error", 3)]
+    public async Task Messages_HttpError_BecomesTheMatchingAnthropicError(int status, string body, HttpStatusCode expected, string type, string wording, int attempts)
     {
         OpenAI.Failure = (status, body, null);
 
-        using var response = await PostAsync(Request());
+        using var response = await _clock.AdvanceUntilDoneAsync(PostAsync(Request()));
 
         (await response.ShouldBeAnthropicErrorAsync(expected, type)).ShouldContain(wording);
+        // Only a failure another attempt may fix is tried again, twice (the default retry.attempts)
+        OpenAI.ChatRequests.Count().ShouldBe(attempts);
     }
 
     [Fact]
@@ -28,10 +37,12 @@ public sealed class OpenAIErrorTests : OpenAITestBase
     {
         OpenAI.Failure = (429, """{"error":{"message":"Rate limit exceeded: free-models-per-min.","code":429}}""", "7");
 
-        using var response = await PostAsync(Request());
+        using var response = await _clock.AdvanceUntilDoneAsync(PostAsync(Request()));
 
         (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.TooManyRequests, "rate_limit_error")).ShouldContain("free-models-per-min");
         response.Headers.RetryAfter!.Delta.ShouldBe(TimeSpan.FromSeconds(7));
+        // After waiting the 7 s it was told to, twice (the default retry.attempts)
+        OpenAI.ChatRequests.Count().ShouldBe(3);
     }
 
     [Theory]
@@ -92,9 +103,11 @@ public sealed class OpenAIErrorTests : OpenAITestBase
         // OpenRouter answers 200 and then reports a routed provider's failure as the first chunk
         OpenAI.Chat = _ => [": OPENROUTER PROCESSING", Error("Rate limit exceeded upstream", 429)];
 
-        using var response = await PostAsync(Request());
+        using var response = await _clock.AdvanceUntilDoneAsync(PostAsync(Request()));
 
         (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.TooManyRequests, "rate_limit_error")).ShouldContain("Rate limit exceeded upstream");
+        // Nothing had reached the client, so it was a failure like any other 429: tried again, twice
+        OpenAI.ChatRequests.Count().ShouldBe(3);
     }
 
     [Fact]
@@ -112,9 +125,9 @@ public sealed class OpenAIErrorTests : OpenAITestBase
     {
         var port = TestPorts.Free();
         await using var switchboard = await RunningSwitchboard.StartAsync(
-            """{"defaultProvider":"local","providers":{"local":{"type":"openai","preset":"vllm","baseUrl":"http://127.0.0.1:""" + port + """/v1"}}}""");
+            """{"defaultProvider":"local","providers":{"local":{"type":"openai","preset":"vllm","baseUrl":"http://127.0.0.1:""" + port + """/v1"}}}""", Tune);
 
-        using var response = await switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(Request()), Cancel);
+        using var response = await _clock.AdvanceUntilDoneAsync(switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(Request()), Cancel));
 
         (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.BadGateway, "api_error")).ShouldContain("Could not reach provider 'local'");
     }

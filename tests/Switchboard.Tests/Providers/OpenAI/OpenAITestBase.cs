@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Shouldly;
 using Switchboard.Anthropic;
+using Switchboard.Hosting;
 using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Providers.OpenAI;
@@ -16,10 +17,13 @@ public abstract class OpenAITestBase : IAsyncLifetime
     /// <summary>Extra keys for the provider entry (e.g. <c>, "preset": "deepseek"</c>).</summary>
     protected virtual string ProviderKeys => "";
 
+    /// <summary>Changes to the server's options (a test clock, say) for every server this class starts.</summary>
+    protected virtual Func<ServerOptions, ServerOptions>? Tune => null;
+
     public async ValueTask InitializeAsync()
     {
         OpenAI = await ScriptedOpenAI.StartAsync();
-        Switchboard = await RunningSwitchboard.StartAsync(OpenAI.Config(ProviderKeys));
+        Switchboard = await RunningSwitchboard.StartAsync(OpenAI.Config(ProviderKeys), Tune);
     }
 
     public async ValueTask DisposeAsync()
@@ -33,7 +37,7 @@ public abstract class OpenAITestBase : IAsyncLifetime
     protected async Task ReconfigureAsync(string providerKeys)
     {
         await Switchboard.DisposeAsync();
-        Switchboard = await RunningSwitchboard.StartAsync(OpenAI.Config(providerKeys));
+        Switchboard = await RunningSwitchboard.StartAsync(OpenAI.Config(providerKeys), Tune);
     }
 
     protected Task<HttpResponseMessage> PostAsync(string body) =>

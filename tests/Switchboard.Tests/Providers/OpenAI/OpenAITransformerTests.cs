@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Shouldly;
+using Switchboard.Tests.Infrastructure;
 using static Switchboard.Tests.Infrastructure.ScriptedOpenAI;
 
 namespace Switchboard.Tests.Providers.OpenAI;
@@ -195,13 +196,19 @@ public sealed class OpenAITransformerTests : OpenAITestBase
     [Fact]
     public async Task Headers_AreSentWithEnvironmentVariablesExpanded()
     {
-        Environment.SetEnvironmentVariable("SWITCHBOARD_TEST_HEADER_VALUE", "from-env");
+        // Given a server in its own process, whose environment holds the variables (never this test process's)
+        await using var server = await PublishedServer.StartBuiltAsync(OpenAI.Config("""
+            , "apiKey": "$SWITCHBOARD_TEST_OPENAI_KEY",
+              "transformers": [["headers", {"X-Project": "$SWITCHBOARD_TEST_HEADER_VALUE", "HTTP-Referer": "https://example.dev"}]]
+            """), new Dictionary<string, string?> { ["SWITCHBOARD_TEST_HEADER_VALUE"] = "from-env", ["SWITCHBOARD_TEST_OPENAI_KEY"] = "sk-from-env" });
 
-        await SendWithAsync("""[["headers", {"X-Project": "$SWITCHBOARD_TEST_HEADER_VALUE", "HTTP-Referer": "https://example.dev"}]]""", Request());
+        await AnthropicWire.PostStreamAsync(server.Client, Request(), Cancel);
 
         var seen = OpenAI.Requests.Single();
         seen.Header("X-Project").ShouldBe("from-env");
         seen.Header("HTTP-Referer").ShouldBe("https://example.dev");
+        // and the provider's apiKey is expanded the same way
+        seen.Header("authorization").ShouldBe("Bearer sk-from-env");
     }
 
     [Fact]

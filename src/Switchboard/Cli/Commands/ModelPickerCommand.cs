@@ -40,16 +40,7 @@ internal static class ModelPickerCommand
             console.MarkupLine("[red]switchboard: `model` needs a terminal; use model-subagent, internal-classifier or edit config.json.[/]");
             return 2;
         }
-        ConfigEditor editor;
-        try
-        {
-            editor = ConfigEditor.Open(home);
-        }
-        catch (ConfigException ex)
-        {
-            console.WriteLine($"switchboard: {ex.Message}");
-            return 2;
-        }
+        if (ConfigEditor.OpenOrSay(home, console) is not { } editor) return 2;
         var config = ConfigLoader.TryLoad(home.ConfigFile, CliProviders.Registry).Config;
         if (config is null)
         {

@@ -51,16 +51,7 @@ internal sealed class ModelSettingCommand
 
     public async Task<int> RunAsync(SwitchboardHome home, string? choice, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        ConfigEditor editor;
-        try
-        {
-            editor = ConfigEditor.Open(home);
-        }
-        catch (ConfigException ex)
-        {
-            console.WriteLine($"switchboard: {ex.Message}");
-            return 2;
-        }
+        if (ConfigEditor.OpenOrSay(home, console) is not { } editor) return 2;
         var (config, problems) = ConfigLoader.TryLoad(home.ConfigFile, CliProviders.Registry);
         if (config is null)
         {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Spectre.Console;
 using Switchboard.Files;
 
 namespace Switchboard.Cli.Editing;
@@ -36,6 +37,20 @@ internal sealed class ConfigEditor
         ConfigFile.CreateIfMissing(home);
         var text = File.ReadAllText(home.ConfigFile);
         return new ConfigEditor(home, ParseObject(text, home.ConfigFile), HasComments(text));
+    }
+
+    /// <summary><see cref="Open"/> for a command: on broken JSON it says what to fix and gives null, and the command exits 2.</summary>
+    public static ConfigEditor? OpenOrSay(SwitchboardHome home, IAnsiConsole console)
+    {
+        try
+        {
+            return Open(home);
+        }
+        catch (ConfigException ex)
+        {
+            console.WriteLine($"switchboard: {ex.Message}");
+            return null;
+        }
     }
 
     public static JsonObject ParseObject(string text, string file)

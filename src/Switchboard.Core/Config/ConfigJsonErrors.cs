@@ -68,15 +68,24 @@ internal static partial class ConfigJsonErrors
             : reported;
     }
 
-    private static string UnknownKey(string key, string type)
+    private static string UnknownKey(string key, string type) =>
+        KeysByType.Value.TryGetValue(type, out var properties)
+            ? UnknownKey(key, [.. properties.Select(property => property.Name)])
+            : "is not a known key";
+
+    /// <summary>What to say of <paramref name="key"/> in an object that takes <paramref name="known"/>: the nearest of them, or all.</summary>
+    public static string UnknownKey(string key, IReadOnlyList<string> known)
     {
-        if (!KeysByType.Value.TryGetValue(type, out var properties) || properties.Length == 0) return "is not a known key";
-        var known = properties.Select(property => property.Name).ToArray();
+        if (known.Count == 0) return "is not a known key";
         var (nearest, distance) = known.Select(candidate => (candidate, Distance(key, candidate))).MinBy(pair => pair.Item2);
         return distance <= Math.Max(2, key.Length / 3)
             ? $"is not a known key; did you mean {nearest}?"
             : $"is not a known key; known keys here: {string.Join(", ", known)}";
     }
+
+    /// <summary>The keys the strict reader takes in an object of <paramref name="type"/>, in the file's spelling.</summary>
+    public static IEnumerable<string> KeysOf(Type type) =>
+        KeysByType.Value.TryGetValue(type.FullName!, out var properties) ? properties.Select(property => property.Name) : [];
 
     /// <summary>
     /// Edit distance ignoring case, a swap of two neighbours counting as one edit (optimal string alignment), so
@@ -107,7 +116,8 @@ internal static partial class ConfigJsonErrors
             return;
         }
         if (info.Kind != JsonTypeInfoKind.Object || info.Type.FullName is not { } name || !keys.TryAdd(name, [])) return;
-        keys[name] = [.. info.Properties.Where(property => property.Name != "$schema")];
+        // $schema names the file's schema, and an entry's extension data (a provider's TypeOptions) is no key of its own.
+        keys[name] = [.. info.Properties.Where(property => property.Name != "$schema" && !property.IsExtensionData)];
         foreach (var property in info.Properties)
         {
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;

@@ -41,6 +41,8 @@ public static class ConfigLoader
             return (null, [FromJsonException(file, ex)]);
         }
         if (config is null) return (null, [new ConfigError(file, "$", "the file holds null; it must be a JSON object")]);
+        // The keys only some provider types take are read as written; they get the reader's checks before anything reads them.
+        if (ProviderTypeKeys.FirstProblem(config, text, file, registry) is { } keyError) return (null, [keyError]);
 
         var errors = ConfigValidator.Validate(config, file, registry);
         return errors.Count == 0 ? (config, errors) : (null, errors);

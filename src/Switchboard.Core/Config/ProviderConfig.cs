@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Switchboard.Config;
 
@@ -27,41 +28,22 @@ public sealed record ProviderConfig
     public bool? Vision { get; init; }
 
     /// <summary>
-    /// <c>anthropic</c> only: <c>bytes</c> (default) relays the upstream stream byte for byte; <c>events</c> parses
-    /// it into events first, for Anthropic-format servers whose streams need the event pipeline.
+    /// The keys only some types take (<c>relay</c>, <c>numCtx</c>, <c>preset</c>, …), as written. Each type declares and
+    /// reads its own through its options record (<c>OllamaProviderOptions</c>), so a new type's keys live in its folder;
+    /// <see cref="ConfigLoader"/> refuses a key no type declares and a value of the wrong kind, as the strict reader
+    /// does for the keys above. Set by the reader and by <see cref="WithTypeOption"/> only: the serializer cannot hand
+    /// extension data to the constructor that sets the <c>init</c> keys.
     /// </summary>
-    public string? Relay { get; init; }
+    [JsonExtensionData, JsonInclude]
+    public Dictionary<string, JsonElement>? TypeOptions { get; internal set; }
 
-    /// <summary>
-    /// Which of the upstream's APIs to use. <c>ollama</c>: <c>native</c> (default, <c>/api/chat</c>) or <c>anthropic</c>
-    /// (Ollama's own /v1/messages). <c>bedrock</c>: <c>converse</c> (default, any model) or <c>anthropic</c> (the
-    /// Anthropic Messages body through InvokeModel, for Claude models at full fidelity).
-    /// </summary>
-    public string? Api { get; init; }
-
-    /// <summary><c>ollama</c> only: the context size to ask for (<c>options.num_ctx</c>); from <c>/api/show</c> otherwise.</summary>
-    public int? NumCtx { get; init; }
-
-    /// <summary><c>ollama</c> only: answer an explicit thinking budget for a model that cannot think with a 400.</summary>
-    public bool? StrictThinking { get; init; }
-
-    /// <summary><c>bedrock</c> only: the AWS region (else <c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>).</summary>
-    public string? Region { get; init; }
-
-    /// <summary><c>bedrock</c> only: the AWS profile (from <c>~/.aws/credentials</c> and <c>~/.aws/config</c>).</summary>
-    public string? Profile { get; init; }
-
-    /// <summary>
-    /// <c>openai</c> only: a known server (<c>openrouter</c>, <c>groq</c>, …) that gives the base URL and the server's
-    /// quirks, so an entry can be as short as its preset and key.
-    /// </summary>
-    public string? Preset { get; init; }
-
-    /// <summary>
-    /// <c>openai</c> only: request and reply adjustments applied in order, each a name (<c>"cleancache"</c>) or
-    /// <c>[name, options]</c> as in claude-code-router (<c>["maxtoken", {"max_tokens": 16384}]</c>).
-    /// </summary>
-    public List<JsonElement>? Transformers { get; init; }
+    /// <summary>A copy with <paramref name="key"/> of <see cref="TypeOptions"/> set to <paramref name="value"/>, as if the file said so.</summary>
+    public ProviderConfig WithTypeOption(string key, JsonElement value)
+    {
+        var copy = this with { };
+        copy.TypeOptions = new Dictionary<string, JsonElement>(TypeOptions ?? [], StringComparer.Ordinal) { [key] = value };
+        return copy;
+    }
 
     /// <summary>
     /// Settings for single models, by exact name or by a prefix ending in <c>*</c>: the context window and output
@@ -84,6 +66,6 @@ public sealed record ProviderConfig
             .Select(entry => value(entry.Value))
             .FirstOrDefault();
 
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public TimeSpan Timeout => TimeSpan.FromSeconds(TimeoutSeconds ?? 600);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization.Metadata;
+
 namespace Switchboard.Config;
 
 /// <summary>
@@ -5,4 +7,11 @@ namespace Switchboard.Config;
 /// declares its own with its options record (<c>OllamaProviderOptions.Keys</c>, …) and its factory lists them
 /// (<see cref="Providers.IProviderFactory.Options"/>); a key no factory lists applies to every type.
 /// </summary>
-public sealed record ProviderOption(string Key, Func<ProviderConfig, bool> IsSet);
+public record ProviderOption(string Key, Func<ProviderConfig, bool> IsSet)
+{
+    /// <summary>
+    /// The kind of value the key takes, for a key of the entry itself (<see cref="ProviderConfig.TypeOptions"/>); null
+    /// for one inside another key (<c>perModel.*.transformers</c>), which that key's own type reads.
+    /// </summary>
+    public virtual JsonTypeInfo? Value => null;
+}

@@ -1,4 +1,5 @@
 using Switchboard.Config;
+using Switchboard.Providers.Ollama;
 
 namespace Switchboard.Hosting;
 
@@ -39,7 +40,7 @@ public sealed record RunOverrides
                 : new ProviderConfig { Type = OllamaType, BaseUrl = OllamaUrl };
         if (StrictThinking)
             foreach (var (name, provider) in providers.Where(pair => pair.Value.Type == OllamaType).ToList())
-                providers[name] = provider with { StrictThinking = true };
+                providers[name] = OllamaProviderOptions.StrictThinkingKey.With(provider, true);
 
         var routes = config.Routes ?? new RoutesConfig();
         if (DefaultModel is not null) routes = routes with { Default = new TargetList { Targets = [DefaultModel] } };

@@ -39,7 +39,10 @@ public sealed class ConfigFileTests
     {
         // Given the keys the config type accepts (its JSON property names)
         var keys = Switchboard.Config.ConfigJson.Default.SwitchboardConfig.Properties.Where(p => p.Get is not null).Select(p => p.Name).ToList();
-        var providerKeys = Switchboard.Config.ConfigJson.Default.ProviderConfig.Properties.Where(p => p.Get is not null).Select(p => p.Name).ToList();
+        var providerKeys = Switchboard.Config.ConfigJson.Default.ProviderConfig.Properties.Where(p => p.Get is not null && !p.IsExtensionData).Select(p => p.Name)
+            .Concat(Switchboard.Providers.ProviderRegistry.CreateDefault(new Switchboard.Providers.UpstreamClient()).Factories
+                .SelectMany(factory => factory.Options).Where(option => option.Value is not null).Select(option => option.Key))
+            .ToList();
         using var home = new TempHome();
         ConfigFile.WriteSchema(home.Home);
         using var schema = JsonDocument.Parse(File.ReadAllText(home.Home.SchemaFile));

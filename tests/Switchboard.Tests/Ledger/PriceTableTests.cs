@@ -2,6 +2,8 @@ using Shouldly;
 using Switchboard.Config;
 using Switchboard.Ledger;
 using Switchboard.Providers;
+using Switchboard.Providers.Bedrock;
+using Switchboard.Providers.OpenAI;
 
 namespace Switchboard.Tests.Ledger;
 
@@ -16,8 +18,8 @@ public sealed class PriceTableTests
             ["anthropic"] = new ProviderConfig { Type = "anthropic", BaseUrl = "https://api.anthropic.com" },
             ["ollama-local"] = new ProviderConfig { Type = "ollama" },
             ["lan"] = new ProviderConfig { Type = "openai", BaseUrl = "http://192.168.1.20:8000/v1" },
-            ["openrouter"] = new ProviderConfig { Type = "openai", Preset = "openrouter" },
-            ["bedrock"] = new ProviderConfig { Type = "bedrock", Region = "us-east-1" },
+            ["openrouter"] = OpenAIProviderOptions.PresetKey.With(new ProviderConfig { Type = "openai" }, "openrouter"),
+            ["bedrock"] = BedrockProviderOptions.RegionKey.With(new ProviderConfig { Type = "bedrock" }, "us-east-1"),
             ["proxy"] = new ProviderConfig { Type = "anthropic", BaseUrl = "http://127.0.0.1:4000" },
         },
         Prices = prices,

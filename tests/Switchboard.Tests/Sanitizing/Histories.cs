@@ -50,7 +50,8 @@ public static class Histories
     /// <summary>The profile a provider of <paramref name="type"/>, named after its type, gives for <paramref name="model"/>.</summary>
     public static TargetProfile Target(string type, string? api = null, string model = "m", bool? vision = null)
     {
-        var config = new ProviderConfig { Type = type, Api = api, Vision = vision };
+        var config = new ProviderConfig { Type = type, Vision = vision };
+        if (api is not null) config = Registry.Get(type).Options.OfType<ProviderOption<string>>().Single(option => option.Key == "api").With(config, api);
         return TargetProfiles.For(Registry.Get(type).Create(type, config), config, model);
     }
 

@@ -34,7 +34,7 @@ internal sealed partial class OllamaProvider : IProvider, IModelCatalog
         _options = OllamaProviderOptions.Of(config);
         if (_options.Api == ApiAnthropic)
         {
-            var relay = config with { BaseUrl = _endpoint.BaseUrl, Relay = Anthropic.AnthropicProvider.RelayEvents };
+            var relay = Anthropic.AnthropicProviderOptions.RelayKey.With(config with { BaseUrl = _endpoint.BaseUrl }, Anthropic.AnthropicProvider.RelayEvents);
             _anthropicMode = new Anthropic.AnthropicProvider(name, relay, upstream, Anthropic.CredentialPolicy.OwnKeyAsBearer);
         }
     }

@@ -36,7 +36,7 @@ public sealed class OpenAIPresetTests : OpenAITestBase
     public async Task Preset_AloneWithAKey_IsAWholeProviderEntry(string preset, string url)
     {
         // Given an entry that names only its preset and key
-        var config = new ProviderConfig { Type = "openai", Preset = preset, ApiKey = "the-key" };
+        var config = OpenAIProviderOptions.PresetKey.With(new ProviderConfig { Type = "openai", ApiKey = "the-key" }, preset);
         var handler = new RecordingHandler();
         using var upstream = new UpstreamClient(handler);
         var factory = new OpenAIProviderFactory(upstream, NullLoggerFactory.Instance);

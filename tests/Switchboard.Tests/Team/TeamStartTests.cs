@@ -39,6 +39,19 @@ public sealed class TeamStartTests(PostgresServer postgres, RedisServer redis) :
     }
 
     [Fact]
+    public async Task Serve_RedisAddressMalformed_DoesNotStart_AndSaysHowToWriteIt()
+    {
+        using var home = new TempHome();
+        home.WriteConfig(TeamConfig(await postgres.CreateDatabaseAsync(), $"http://:{Password}@127.0.0.1:6379"));
+
+        var run = await new CliRunner(home).RunAsync("serve", "--port", TestPorts.Free().ToString());
+
+        run.ExitCode.ShouldBe(3, run.ToString());
+        run.Stderr.ShouldContain("switchboard: team mode cannot start: team.redis is not a Redis URL (scheme 'http'); write it as redis://[:password@]host:port[/db].");
+        (run.Stdout + run.Stderr).ShouldNotContain(Password);
+    }
+
+    [Fact]
     public async Task Start_PostgresNotRunning_ReportsTheDaemonsReasonFromItsLog()
     {
         using var home = new TempHome();

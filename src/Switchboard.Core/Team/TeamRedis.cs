@@ -28,11 +28,11 @@ internal static class TeamRedis
     /// Connects to <paramref name="address"/>. An unreachable Redis still returns a connection that keeps retrying
     /// (<see cref="IConnectionMultiplexer.IsConnected"/> says whether it answers); a wrong address throws.
     /// </summary>
-    public static async Task<IConnectionMultiplexer> ConnectAsync(string address, TextWriter? log = null)
-    {
-        var options = Parse(address);
-        return await ConnectionMultiplexer.ConnectAsync(options, log);
-    }
+    public static Task<IConnectionMultiplexer> ConnectAsync(string address) => ConnectAsync(Parse(address));
+
+    /// <inheritdoc cref="ConnectAsync(string)"/>
+    public static async Task<IConnectionMultiplexer> ConnectAsync(ConfigurationOptions options) =>
+        await ConnectionMultiplexer.ConnectAsync(options);
 
     /// <summary>The server as the errors and <c>/health</c> name it: <c>host:port</c>, never the password.</summary>
     public static string Describe(ConfigurationOptions options) =>

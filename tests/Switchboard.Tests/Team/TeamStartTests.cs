@@ -169,6 +169,25 @@ public sealed class TeamStartTests(PostgresServer postgres, RedisServer redis) :
     }
 
     [Fact]
+    public async Task Serve_RedisDownAtStart_StartsAnyway_AndConnectsWhenRedisComesUp()
+    {
+        await using var lateRedis = new RedisServer();
+        await lateRedis.InitializeAsync();
+        await lateRedis.StopAsync();
+
+        await using var replica = await PublishedServer.StartBuiltAsync(TeamConfig(await postgres.CreateDatabaseAsync(), lateRedis.Url), Secrets);
+        var health = (await replica.Client.GetFromJsonAsync("/health", HostJson.Default.HealthReport, Cancel))!;
+
+        health.Team!.Redis.ShouldBeFalse();
+        health.Team.Postgres.ShouldBeTrue();
+        replica.Log.ShouldContain($"Team mode: Redis 127.0.0.1:{lateRedis.Port} does not answer; serving anyway");
+        await lateRedis.StartAsync();
+        await Eventually.WaitAsync(async () => (await replica.Client.GetFromJsonAsync("/health", HostJson.Default.HealthReport, Cancel))!,
+            report => report.Team!.Redis && report.Status == "ok", report => $"Redis to answer ({report.Status})", TimeSpan.FromSeconds(30));
+        replica.EnsureHealthy();
+    }
+
+    [Fact]
     public async Task Health_WithoutATeamSection_HasNoTeamPart()
     {
         await using var local = await RunningSwitchboard.StartAsync();

@@ -70,7 +70,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var applied = await TeamSchema.MigrateAsync(Database, cancellationToken);
-        _redis = await ConnectionMultiplexer.ConnectAsync(_redisOptions);
+        _redis = await TeamRedis.ConnectAsync(_redisOptions);
         if (!_redis.IsConnected) LogRedisUnavailable(_logger, RedisServer);
         var where = new NpgsqlConnectionStringBuilder(Database.ConnectionString);
         LogReady(_logger, $"{where.Host}:{where.Port}/{where.Database}", TeamSchema.LatestVersion,

@@ -10,13 +10,15 @@ need dotnet || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 
 need npm || { echo "test.sh: npm is required to install the pinned Claude Code CLI" >&2; exit 1; }
 
 # Debian packages the end-to-end tests drive: tmux for the interactive /model picker, fish to evaluate `activate`,
-# chromium for the dashboard, Wine to run the Windows build of switchboard.exe, PostgreSQL for team mode (the tests
-# start their own server in a temporary folder; the package's own cluster service is never used).
+# chromium for the dashboard, Wine to run the Windows build of switchboard.exe, PostgreSQL, Redis and HAProxy for team
+# mode (the tests start their own servers in temporary folders; the packages' own services are never used).
 missing=()
 need tmux || missing+=(tmux)
 need fish || missing+=(fish)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+[ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 lean=()  # Wine's recommended packages (sound, fonts, printing) are a large download the tests do not use
 [ -x /usr/bin/wine ] || lean+=(wine wine64)
 if [ $((${#missing[@]} + ${#lean[@]})) -gt 0 ]; then

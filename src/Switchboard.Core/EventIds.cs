@@ -42,4 +42,8 @@ internal static class EventIds
     public const int Repaired = 400;
     public const int StreamRepaired = 410;
     public const int StreamBrokeOff = 411;
+
+    // Team mode at start (550s, leaving 500s to the team stores).
+    public const int TeamReady = 550;
+    public const int TeamRedisUnavailable = 551;
 }

@@ -30,7 +30,16 @@ public sealed record HealthReport
 
     /// <summary>Whether discovery mode's swap uses a <c>claude setup-token</c> token from the router's environment.</summary>
     public bool SetupTokenLogin { get; init; }
+
+    /// <summary>Team mode's state on this replica; null (left out) without a <c>team</c> section.</summary>
+    public TeamHealth? Team { get; init; }
 }
+
+/// <summary>
+/// One replica of a team gateway: its id (stable for the process), whether PostgreSQL and Redis answered just now,
+/// and the hash of its loaded config, which every replica of one gateway should share.
+/// </summary>
+public sealed record TeamHealth(string Replica, bool Postgres, bool Redis, string ConfigHash);
 
 /// <summary>The config's state; <see cref="File"/> and <see cref="Problems"/> are null for a caller without the key.</summary>
 public sealed record ConfigHealth(string? File, bool Valid, long Version, List<string>? Problems);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchboard.Anthropic;
+using Switchboard.Hosting.Team;
 using Switchboard.Config;
 using Microsoft.Extensions.Logging;
 using Switchboard.Providers;
@@ -10,7 +11,8 @@ using Switchboard.Routing;
 namespace Switchboard.Hosting;
 
 /// <summary><c>/</c>, <c>/health</c>, <c>/api/hello</c> and <c>/v1/models</c>: what the server is and what it serves.</summary>
-internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, ILogger logger, bool setupTokenLogin)
+internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, ILogger logger, bool setupTokenLogin,
+    TeamHealthProbe? team = null)
 {
     /// <summary>Claude Code abandons discovery after 3 s; a provider slower than this is left out of the list.</summary>
     public static readonly TimeSpan ListingBudget = TimeSpan.FromMilliseconds(2500);
@@ -30,7 +32,7 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
         return Task.CompletedTask;
     }
 
-    public Task HealthAsync(HttpContext context)
+    public async Task HealthAsync(HttpContext context)
     {
         var snapshot = configStore.Current;
         var problems = configStore.Problems;
@@ -39,9 +41,10 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
         // Public, so a locked daemon can still say why: anyone may learn that it runs and how it is. Where the config
         // file is, its problems and the providers (URLs with their logins masked) are for callers with the key.
         var full = ClientAuth.Check(context.Request.Headers, key) is null;
+        var teamHealth = team is null ? null : await team.CheckAsync(context.RequestAborted);
         var report = new HealthReport
         {
-            Status = problems.Count == 0 && warnings is null ? "ok" : "degraded",
+            Status = problems.Count == 0 && warnings is null && teamHealth is null or { Postgres: true, Redis: true } ? "ok" : "degraded",
             Warnings = warnings,
             Version = Version,
             UptimeSeconds = (long)Stopwatch.GetElapsedTime(_startedAt).TotalSeconds,
@@ -53,8 +56,9 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
                 ? snapshot.Config.Providers.Select(pair => new ProviderSummary(pair.Key, pair.Value.Type, Secrets.MaskUrl(pair.Value.BaseUrl))).ToList()
                 : null,
             SetupTokenLogin = setupTokenLogin,
+            Team = teamHealth,
         };
-        return context.Response.WriteAsJsonAsync(report, HostJson.Default.HealthReport);
+        await context.Response.WriteAsJsonAsync(report, HostJson.Default.HealthReport);
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ using Switchboard.Anthropic;
 using Switchboard.Config;
 using Switchboard.Dashboard;
 using Switchboard.Forwarding;
+using Switchboard.Hosting.Team;
 using Switchboard.Providers;
 using Switchboard.Routing;
 
@@ -27,10 +28,12 @@ public sealed class SwitchboardServer : IAsyncDisposable
     private readonly ServerOptions _options;
     private readonly LedgerServices _usage;
     private readonly Providers.Anthropic.SubscriptionToken _subscription;
+    private readonly TeamServices? _team;
 
     private SwitchboardServer(WebApplication app, UpstreamClient upstream, ServerOptions options, ConfigStore config, LedgerServices usage,
-        Providers.Anthropic.SubscriptionToken subscription)
+        Providers.Anthropic.SubscriptionToken subscription, TeamServices? team)
     {
+        _team = team;
         _app = app;
         _upstream = upstream;
         _options = options;
@@ -44,13 +47,19 @@ public sealed class SwitchboardServer : IAsyncDisposable
     /// <summary>Whether discovery mode's swap uses a <c>claude setup-token</c> token (see <see cref="ServerOptions.SubscriptionEnvironmentToken"/>).</summary>
     public bool UsesSetupToken => _subscription.UsesEnvironmentToken;
 
+    /// <summary>Team mode's shared state; null without a <c>team</c> section (the local path builds none of it).</summary>
+    internal TeamServices? Team => _team;
+
     /// <summary>The ledger, metrics and live feed this server records to.</summary>
     internal LedgerServices Usage => _usage;
 
     /// <summary>The address actually bound, e.g. <c>http://127.0.0.1:11436</c>.</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
 
-    /// <summary>Builds the server; throws <see cref="ConfigException"/> when the config cannot serve.</summary>
+    /// <summary>
+    /// Builds the server; throws <see cref="ConfigException"/> when the config cannot serve, and
+    /// <see cref="Switchboard.Team.TeamStoreException"/> when its <c>team</c> section names no usable PostgreSQL or Redis.
+    /// </summary>
     public static SwitchboardServer Create(ServerOptions options)
     {
         ConfigFile.CreateIfMissing(options.Home);
@@ -94,6 +103,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+        var team = TeamServices.Create(config, loggerFactory.CreateLogger("Switchboard.Team"));
+        TeamServices.Add(builder.Services, team);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -107,7 +118,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
 
         var app = builder.Build();
         var usage = LedgerServices.Create(options.Home, configStore, loggerFactory.CreateLogger("Switchboard.Ledger"), options.Time);
-        var server = new SwitchboardServer(app, upstream, options, configStore, usage, subscription);
+        var server = new SwitchboardServer(app, upstream, options, configStore, usage, subscription, team);
         server.MapEndpoints();
         return server;
     }
@@ -118,7 +129,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
         var forwarder = new Forwarder(new TargetHealth(_options.Time), _options.Time, logger);
         var sessions = new SessionActivity();
         var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), forwarder, logger, sessions);
-        var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger, UsesSetupToken);
+        var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger, UsesSetupToken,
+            _team is null ? null : new TeamHealthProbe(_team, Config, () => Address));
 
         // Any empty error answer (405, a route that does not exist) still leaves in Anthropic's error shape.
         _app.UseStatusCodePages(context => ErrorReplies.WriteAsync(context.HttpContext, new AnthropicError(
@@ -151,6 +163,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
     {
         // The vocabulary costs tens of MB: load it ahead only when routing will count every request.
         if (Router.CountsTokens(Config.Current.Config)) TokenCounter.Warm();
+        // Team mode: the schema is brought up to date before the first request can reach this replica.
+        if (_team is not null) await _team.StartAsync(cancellationToken);
         await _app.StartAsync(cancellationToken);
         var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First();
@@ -172,6 +186,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _usage.DisposeAsync();
+        if (_team is not null) await _team.DisposeAsync();
         _upstream.Dispose();
         if (_options.WritePidFile && File.Exists(_options.Home.PidFile)) File.Delete(_options.Home.PidFile);
     }

@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Shouldly;
 using Switchboard.Tests.EndToEnd;
+using Switchboard.Hosting;
+using Switchboard.Team;
 using Switchboard.Tests.Infrastructure;
+using Switchboard.Tests.Infrastructure.Engines;
 
 namespace Switchboard.Tests.Aot;
 
@@ -57,6 +61,35 @@ public sealed partial class NativeAotPublishTests
         {
             server.Kill(entireProcessTree: true);
         }
+    }
+
+    [Fact]
+    public async Task PublishedBinary_InTeamMode_MigratesPostgresAndTalksToRedis()
+    {
+        // Given a real PostgreSQL and Redis (Npgsql and StackExchange.Redis must survive trimming and AOT)
+        await using var postgres = new PostgresServer();
+        await postgres.InitializeAsync();
+        await using var redis = new RedisServer { Password = "aot-redis-secret" };
+        await redis.InitializeAsync();
+        var database = await postgres.CreateDatabaseAsync();
+
+        // When the native binary starts with a team section
+        await using var replica = await PublishedServer.StartAsync($$"""
+            {
+              "defaultProvider": "anthropic",
+              "providers": { "anthropic": { "type": "anthropic", "baseUrl": "http://127.0.0.1:9" } },
+              "team": { "postgres": "{{database}}", "redis": "{{redis.Url}}", "publicUrl": "https://switchboard.example.com" }
+            }
+            """);
+
+        // Then it migrated the schema before listening, and /health says both answer
+        var health = (await replica.Client.GetFromJsonAsync("/health", HostJson.Default.HealthReport, Cancel))!;
+        health.Team.ShouldNotBeNull(replica.Log);
+        health.Team.Postgres.ShouldBeTrue(replica.Log);
+        health.Team.Redis.ShouldBeTrue(replica.Log);
+        health.Team.ConfigHash.ShouldStartWith("sha256:");
+        replica.Log.ShouldContain($"at schema version {TeamSchema.LatestVersion} (applied now: ");
+        replica.EnsureHealthy();
     }
 
     private static async Task WaitForHealthAsync(HttpClient http, Process server)

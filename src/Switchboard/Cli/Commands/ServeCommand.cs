@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Switchboard.Config;
 using Switchboard.Hosting;
+using Switchboard.Team;
 
 namespace Switchboard.Cli.Commands;
 
@@ -69,6 +70,11 @@ internal static class ServeCommand
                $"Free it, or choose another port: --port, or \"port\" in {server.Config.File}.";
     }
 
+    /// <summary>The exit code of a replica that would not start because team mode's PostgreSQL or Redis cannot be used.</summary>
+    public const int TeamNotReady = 3;
+
+    private static string TeamCannotStart(TeamStoreException ex) => $"switchboard: team mode cannot start: {ex.Message}";
+
     public static async Task<int> RunAsync(ServerOptions options, CancellationToken cancellationToken)
     {
         SwitchboardServer server;
@@ -81,6 +87,11 @@ internal static class ServeCommand
             await Console.Error.WriteLineAsync($"switchboard: {ex.Message}");
             return 2;
         }
+        catch (TeamStoreException ex)
+        {
+            await Console.Error.WriteLineAsync(TeamCannotStart(ex));
+            return TeamNotReady;
+        }
 
         await using (server)
         {
@@ -92,6 +103,11 @@ internal static class ServeCommand
             {
                 await Console.Error.WriteLineAsync(await CannotListenAsync(server, options.Home, ex, cancellationToken));
                 return 1;
+            }
+            catch (TeamStoreException ex)
+            {
+                await Console.Error.WriteLineAsync(TeamCannotStart(ex));
+                return TeamNotReady;
             }
         }
         return 0;

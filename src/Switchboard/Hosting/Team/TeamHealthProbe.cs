@@ -1,0 +1,23 @@
+using Switchboard.Config;
+
+namespace Switchboard.Hosting.Team;
+
+/// <summary>
+/// <c>/health</c>'s team section. The replica id is <c>machine:port:pid</c>: stable for the process, different for
+/// two replicas on one machine, and enough for an operator to find the process. PostgreSQL and Redis each get
+/// <see cref="Timeout"/> to answer, so a load balancer's health check never hangs on a dead dependency.
+/// </summary>
+internal sealed class TeamHealthProbe(TeamServices team, ConfigStore configStore, Func<Uri> address)
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+
+    private readonly ConfigHash _hash = new(configStore);
+
+    public string ReplicaId => $"{Environment.MachineName}:{address().Port}:{Environment.ProcessId}";
+
+    public async Task<TeamHealth> CheckAsync(CancellationToken cancellationToken)
+    {
+        var (postgres, redis) = await team.AnswersAsync(Timeout, cancellationToken);
+        return new TeamHealth(ReplicaId, postgres, redis, _hash.Current);
+    }
+}

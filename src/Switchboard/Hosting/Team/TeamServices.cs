@@ -1,0 +1,130 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StackExchange.Redis;
+using Switchboard.Config;
+using Switchboard.Team;
+
+namespace Switchboard.Hosting.Team;
+
+/// <summary>
+/// Team mode's shared state for one replica: the PostgreSQL data source and the Redis connection, opened before the
+/// server listens. Built only when the config has a <c>team</c> section (<see cref="Create"/> returns null otherwise),
+/// so the single-user path constructs nothing of it. The <c>team</c> section is read once, at start: changing it
+/// takes a restart, as a replica's database would.
+/// </summary>
+internal sealed partial class TeamServices : IAsyncDisposable
+{
+    private readonly ConfigurationOptions _redisOptions;
+    private readonly ILogger _logger;
+    private IConnectionMultiplexer? _redis;
+
+    private TeamServices(NpgsqlDataSource database, ConfigurationOptions redisOptions, ILogger logger)
+    {
+        Database = database;
+        _redisOptions = redisOptions;
+        _logger = logger;
+    }
+
+    public NpgsqlDataSource Database { get; }
+
+    /// <summary>The Redis connection; it reconnects by itself after an outage. Set by <see cref="StartAsync"/>.</summary>
+    public IConnectionMultiplexer Redis => _redis ?? throw new InvalidOperationException("team mode has not started");
+
+    /// <summary>Where Redis is (<c>host:port</c>), for messages: never the password.</summary>
+    public string RedisServer => TeamRedis.Describe(_redisOptions);
+
+    /// <summary>
+    /// Team mode's services for <paramref name="config"/>, or null without a <c>team</c> section. Values are
+    /// <c>$VAR</c>-expanded here; a malformed address throws <see cref="TeamStoreException"/> saying what to fix.
+    /// </summary>
+    public static TeamServices? Create(SwitchboardConfig config, ILogger logger)
+    {
+        if (config.Team is not { } team) return null;
+        var database = TeamDatabase.Create(EnvExpander.Expand(team.Postgres ?? ""));
+        try
+        {
+            return new TeamServices(database, TeamRedis.Parse(EnvExpander.Expand(team.Redis ?? "")), logger);
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The one registration of team mode in the server's services; nothing is added for the local path.</summary>
+    public static void Add(IServiceCollection services, TeamServices? team)
+    {
+        if (team is null) return;
+        services.AddSingleton(team);
+        services.AddSingleton(team.Database);
+        services.AddSingleton(_ => team.Redis);
+    }
+
+    /// <summary>
+    /// Brings the schema up to date (under the advisory lock, so replicas starting together take turns) and connects
+    /// Redis. PostgreSQL unreachable or a newer schema throws <see cref="TeamStoreException"/>: the replica does not
+    /// start. Redis unreachable does not stop it: the connection keeps retrying, and <c>/health</c> says so.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var applied = await TeamSchema.MigrateAsync(Database, cancellationToken);
+        _redis = await TeamRedis.ConnectAsync(_redisOptions);
+        if (!_redis.IsConnected) LogRedisUnavailable(_logger, RedisServer);
+        var where = new NpgsqlConnectionStringBuilder(Database.ConnectionString);
+        LogReady(_logger, $"{where.Host}:{where.Port}/{where.Database}", TeamSchema.LatestVersion,
+            applied.Count == 0 ? "none" : string.Join(", ", applied), RedisServer);
+    }
+
+    /// <summary>Whether PostgreSQL and Redis each answer a trivial query within <paramref name="timeout"/>, asked at once.</summary>
+    public async Task<(bool Postgres, bool Redis)> AnswersAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(timeout);
+        var postgres = PostgresAnswersAsync(budget.Token);
+        var redis = RedisAnswersAsync(timeout, budget.Token);
+        return (await postgres, await redis);
+    }
+
+    private async Task<bool> PostgresAnswersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = Database.CreateCommand("SELECT 1");
+            return await command.ExecuteScalarAsync(cancellationToken) is 1;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> RedisAnswersAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_redis is not { IsConnected: true } redis) return false;
+        try
+        {
+            await redis.GetDatabase().PingAsync().WaitAsync(timeout, cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is RedisException or OperationCanceledException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_redis is not null) await _redis.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+
+    [LoggerMessage(EventIds.TeamReady, LogLevel.Information,
+        "Team mode: PostgreSQL {Database} at schema version {Version} (applied now: {Applied}), Redis {Redis}")]
+    private static partial void LogReady(ILogger logger, string database, int version, string applied, string redis);
+
+    [LoggerMessage(EventIds.TeamRedisUnavailable, LogLevel.Warning,
+        "Team mode: Redis {Redis} does not answer; serving anyway and reconnecting in the background")]
+    private static partial void LogRedisUnavailable(ILogger logger, string redis);
+}

@@ -17,7 +17,7 @@ public sealed class TeamApiKeysTests(PostgresServer postgres)
     public async Task Create_ShowsTheKeyOnce_AndStoresOnlyItsSha256AndPrefix()
     {
         await using var database = await MigratedDatabaseAsync(postgres);
-        var ada = await new TeamUsers(database).CreateAsync("ada@example.com", "Ada", TeamUser.Member, "config", Cancel);
+        var ada = await MemberAsync(database);
         var keys = new TeamApiKeys(database);
 
         var created = await keys.CreateAsync(ada.Id, "laptop", ["messages"], null, "admin-1", Cancel);
@@ -37,7 +37,7 @@ public sealed class TeamApiKeysTests(PostgresServer postgres)
     public async Task List_ShowsPrefixNameScopesAndExpiry_NeverTheKey()
     {
         await using var database = await MigratedDatabaseAsync(postgres);
-        var ada = await new TeamUsers(database).CreateAsync("ada@example.com", "Ada", TeamUser.Member, "config", Cancel);
+        var ada = await MemberAsync(database);
         var keys = new TeamApiKeys(database);
         var expires = new DateTimeOffset(2027, 1, 31, 12, 0, 0, TimeSpan.Zero);
         var first = await keys.CreateAsync(ada.Id, "laptop", ["messages", "models"], expires, "admin-1", Cancel);
@@ -60,7 +60,7 @@ public sealed class TeamApiKeysTests(PostgresServer postgres)
     public async Task Create_IsAudited_WithThePrefixButNotTheKey()
     {
         await using var database = await MigratedDatabaseAsync(postgres);
-        var ada = await new TeamUsers(database).CreateAsync("ada@example.com", "Ada", TeamUser.Member, "config", Cancel);
+        var ada = await MemberAsync(database);
 
         var created = await new TeamApiKeys(database).CreateAsync(ada.Id, "laptop", [], null, "admin-1", Cancel);
 
@@ -87,7 +87,7 @@ public sealed class TeamApiKeysTests(PostgresServer postgres)
     public async Task Revoke_MarksTheKey_AndIsAuditedOnce()
     {
         await using var database = await MigratedDatabaseAsync(postgres);
-        var ada = await new TeamUsers(database).CreateAsync("ada@example.com", "Ada", TeamUser.Member, "config", Cancel);
+        var ada = await MemberAsync(database);
         var keys = new TeamApiKeys(database);
         var created = await keys.CreateAsync(ada.Id, "laptop", [], null, "admin-1", Cancel);
 
@@ -104,7 +104,7 @@ public sealed class TeamApiKeysTests(PostgresServer postgres)
     public async Task Rotate_GivesANewKeyLikeTheOld_RevokesTheOld_AndIsAudited()
     {
         await using var database = await MigratedDatabaseAsync(postgres);
-        var ada = await new TeamUsers(database).CreateAsync("ada@example.com", "Ada", TeamUser.Member, "config", Cancel);
+        var ada = await MemberAsync(database);
         var keys = new TeamApiKeys(database);
         var expires = new DateTimeOffset(2027, 6, 1, 0, 0, 0, TimeSpan.Zero);
         var old = await keys.CreateAsync(ada.Id, "laptop", ["messages"], expires, "admin-1", Cancel);
@@ -128,7 +128,7 @@ public sealed class TeamApiKeysTests(PostgresServer postgres)
     public async Task Rotate_ARevokedKey_IsRefused_AndMakesNoKey()
     {
         await using var database = await MigratedDatabaseAsync(postgres);
-        var ada = await new TeamUsers(database).CreateAsync("ada@example.com", "Ada", TeamUser.Member, "config", Cancel);
+        var ada = await MemberAsync(database);
         var keys = new TeamApiKeys(database);
         var old = await keys.CreateAsync(ada.Id, "laptop", [], null, "admin-1", Cancel);
         await keys.RevokeAsync(old.Info.Id, "admin-1", Cancel);

@@ -177,11 +177,7 @@ public sealed class TeamAuthenticatorTests(PostgresServer postgres)
     public async Task Invalidate_ByKeyId_TakesEffectAtOnce()
     {
         await using var database = await MigratedDatabaseAsync(postgres);
-        var (ada, key) = await UserWithKeyAsync(database);
-        var other = await new TeamApiKeys(database).CreateAsync(ada.Id, "other", [], null, "admin-1", Cancel);
-        var authenticator = Authenticator(database);
-        (await authenticator.AuthenticateAsync(key.Key, Cancel)).IsAllowed.ShouldBeTrue();
-        (await authenticator.AuthenticateAsync(other.Key, Cancel)).IsAllowed.ShouldBeTrue();
+        var (_, key, other, authenticator) = await TwoCachedKeysOfOneUserAsync(database);
         await ExecuteAsync(database, "UPDATE api_keys SET revoked_at = now()");
 
         authenticator.Invalidate(key.Info.Id);
@@ -194,11 +190,7 @@ public sealed class TeamAuthenticatorTests(PostgresServer postgres)
     public async Task Invalidate_ByUserId_ForgetsEveryKeyOfTheUser()
     {
         await using var database = await MigratedDatabaseAsync(postgres);
-        var (ada, key) = await UserWithKeyAsync(database);
-        var second = await new TeamApiKeys(database).CreateAsync(ada.Id, "second", [], null, "admin-1", Cancel);
-        var authenticator = Authenticator(database);
-        (await authenticator.AuthenticateAsync(key.Key, Cancel)).IsAllowed.ShouldBeTrue();
-        (await authenticator.AuthenticateAsync(second.Key, Cancel)).IsAllowed.ShouldBeTrue();
+        var (ada, key, second, authenticator) = await TwoCachedKeysOfOneUserAsync(database);
         await ExecuteAsync(database, "UPDATE users SET disabled_at = now() WHERE id = $1", ada.Id);
         (await authenticator.AuthenticateAsync(key.Key, Cancel)).IsAllowed.ShouldBeTrue("still cached");
 
@@ -273,8 +265,19 @@ public sealed class TeamAuthenticatorTests(PostgresServer postgres)
     private static async Task<(TeamUser User, CreatedApiKey Key)> UserWithKeyAsync(
         NpgsqlDataSource database, string email = "ada@example.com", IReadOnlyList<string>? scopes = null, DateTimeOffset? expires = null)
     {
-        var user = await new TeamUsers(database).CreateAsync(email, email == "ada@example.com" ? "Ada" : email, TeamUser.Member, "config", Cancel);
+        var user = await MemberAsync(database, email, displayName: email == "ada@example.com" ? "Ada" : email);
         return (user, await new TeamApiKeys(database).CreateAsync(user.Id, "laptop", scopes ?? [], expires, "admin-1", Cancel));
+    }
+
+    /// <summary>A user with two keys, both authenticated once, so both sit in the returned authenticator's cache.</summary>
+    private async Task<(TeamUser User, CreatedApiKey First, CreatedApiKey Second, TeamAuthenticator Authenticator)> TwoCachedKeysOfOneUserAsync(NpgsqlDataSource database)
+    {
+        var (user, first) = await UserWithKeyAsync(database);
+        var second = await new TeamApiKeys(database).CreateAsync(user.Id, "second", [], null, "admin-1", Cancel);
+        var authenticator = Authenticator(database);
+        (await authenticator.AuthenticateAsync(first.Key, Cancel)).IsAllowed.ShouldBeTrue();
+        (await authenticator.AuthenticateAsync(second.Key, Cancel)).IsAllowed.ShouldBeTrue();
+        return (user, first, second, authenticator);
     }
 
     private static async Task PollAsync(Func<Task<bool>> condition)

@@ -21,6 +21,10 @@ public sealed class TeamPostgres : ICollectionFixture<PostgresServer>
         return database;
     }
 
+    /// <summary>A member user made by the config, for tests whose subject is something the user owns.</summary>
+    internal static Task<TeamUser> MemberAsync(NpgsqlDataSource database, string email = "ada@example.com", string displayName = "Ada") =>
+        new TeamUsers(database).CreateAsync(email, displayName, TeamUser.Member, "config", TestContext.Current.CancellationToken);
+
     internal static async Task<T> ScalarAsync<T>(NpgsqlDataSource database, string sql, params object[] values)
     {
         await using var command = database.CreateCommand(sql);

@@ -47,7 +47,7 @@ public sealed class TeamUsersAndGroupsTests(PostgresServer postgres)
     {
         await using var database = await MigratedDatabaseAsync(postgres);
         var users = new TeamUsers(database);
-        var ada = await users.CreateAsync("ada@example.com", "Ada", TeamUser.Member, "config", Cancel);
+        var ada = await MemberAsync(database);
 
         var disabled = await users.DisableAsync(ada.Id, "admin-1", Cancel);
         var again = await users.DisableAsync(ada.Id, "admin-1", Cancel);
@@ -78,7 +78,7 @@ public sealed class TeamUsersAndGroupsTests(PostgresServer postgres)
         await using var database = await MigratedDatabaseAsync(postgres);
         var users = new TeamUsers(database);
         var groups = new TeamGroups(database);
-        var ada = await users.CreateAsync("ada@example.com", "Ada", TeamUser.Member, "config", Cancel);
+        var ada = await MemberAsync(database);
         var platform = await groups.CreateAsync("platform", "config", Cancel);
         var research = await groups.CreateAsync("research", "config", Cancel);
 

@@ -244,6 +244,25 @@ public sealed class TeamAuthenticatorTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task FlushActivity_DatabaseRefuses_KeepsTheTalliesForTheNextFlush()
+    {
+        await using var database = await MigratedDatabaseAsync(postgres);
+        var (ada, key) = await UserWithKeyAsync(database);
+        var authenticator = Authenticator(database);
+        await authenticator.AuthenticateAsync(key.Key, Cancel);
+        await authenticator.AuthenticateAsync("sb-zzzzzzzz-nothing-like-it", Cancel);
+        await ExecuteAsync(database, "ALTER TABLE audit_log RENAME TO audit_log_away");
+
+        await Should.ThrowAsync<PostgresException>(() => authenticator.FlushActivityAsync(Cancel));
+        await ExecuteAsync(database, "ALTER TABLE audit_log_away RENAME TO audit_log");
+        await authenticator.AuthenticateAsync(key.Key, Cancel);
+        await authenticator.FlushActivityAsync(Cancel);
+
+        (await AuditAsync(database, TeamAudit.KeyUse)).ShouldBe([$"{ada.Id} {key.Info.Id} {{\"uses\": \"2\"}}"], "the failed flush's use and the later one");
+        (await AuditAsync(database, TeamAudit.Block)).ShouldBe(["unknown - {\"count\": \"1\", \"reason\": \"Unknown\"}"]);
+    }
+
+    [Fact]
     public async Task Run_FlushesOnItsInterval()
     {
         await using var database = await MigratedDatabaseAsync(postgres);

@@ -3,7 +3,7 @@ namespace Switchboard;
 /// <summary>
 /// Every log event id Switchboard writes, in one table (as YARP keeps its <c>EventIds</c>), so no two events share an
 /// id and a log filter keeps meaning the same thing. Ranges by area: hosting and forwarding 1–99, config 100s, ledger 200s,
-/// providers 300s, sanitizing 400s.
+/// providers 300s, sanitizing 400s, team mode 500s.
 /// </summary>
 internal static class EventIds
 {
@@ -42,6 +42,9 @@ internal static class EventIds
     public const int Repaired = 400;
     public const int StreamRepaired = 410;
     public const int StreamBrokeOff = 411;
+
+    // Team mode: keys and authentication 510s.
+    public const int TeamKeyActivityNotWritten = 510;
 
     // Team mode at start (550s, leaving 500s to the team stores).
     public const int TeamReady = 550;

@@ -55,12 +55,14 @@ public sealed class UpstreamBody(Stream inner, TimeSpan idleTimeout, string prov
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var silence = new CancellationTokenSource(idleTimeout, time);
-        using var either = cancellationToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, silence.Token) : null;
+        // One source for the whole body, re-armed per read: a stream reads hundreds of times, and a fresh linked
+        // source each time was two allocations and a timer per event. The caller's token cancels it through a registration.
+        var silence = Rearm();
+        using var callerGone = cancellationToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), silence);
         int read;
         try
         {
-            read = await inner.ReadAsync(buffer, either?.Token ?? silence.Token).ConfigureAwait(false);
+            read = await inner.ReadAsync(buffer, silence.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -73,6 +75,20 @@ public sealed class UpstreamBody(Stream inner, TimeSpan idleTimeout, string prov
         }
         Bound(buffer.Span[..read]);
         return read;
+    }
+
+    private CancellationTokenSource? _silence;
+
+    /// <summary>The silence timer for the next read, on <paramref name="time"/>: reset when it can be, new when it fired.</summary>
+    private CancellationTokenSource Rearm()
+    {
+        if (_silence is null || !_silence.TryReset())
+        {
+            _silence?.Dispose();
+            _silence = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        }
+        _silence.CancelAfter(idleTimeout);
+        return _silence;
     }
 
     private void Bound(ReadOnlySpan<byte> bytes)
@@ -101,7 +117,11 @@ public sealed class UpstreamBody(Stream inner, TimeSpan idleTimeout, string prov
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) inner.Dispose();
+        if (disposing)
+        {
+            inner.Dispose();
+            _silence?.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

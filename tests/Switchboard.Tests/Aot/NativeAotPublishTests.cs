@@ -64,7 +64,7 @@ public sealed partial class NativeAotPublishTests
     }
 
     [Fact]
-    public async Task PublishedBinary_InTeamMode_MigratesPostgresAndTalksToRedis()
+    public async Task PublishedBinary_InTeamMode_MigratesPostgres_AuthenticatesAKey_AndHearsARevocationOnRedis()
     {
         // Given a real PostgreSQL and Redis (Npgsql and StackExchange.Redis must survive trimming and AOT)
         await using var postgres = new PostgresServer();
@@ -72,13 +72,15 @@ public sealed partial class NativeAotPublishTests
         await using var redis = new RedisServer { Password = "aot-redis-secret" };
         await redis.InitializeAsync();
         var database = await postgres.CreateDatabaseAsync();
+        await using var upstream = await ScriptedUpstream.StartAsync((context, _) =>
+            AnthropicWire.WriteJsonAsync(context, AnthropicWire.TextMessage("claude-sonnet-4-5", "hello from upstream")));
 
         // When the native binary starts with a team section
         await using var replica = await PublishedServer.StartAsync($$"""
             {
               "defaultProvider": "anthropic",
-              "providers": { "anthropic": { "type": "anthropic", "baseUrl": "http://127.0.0.1:9" } },
-              "team": { "postgres": "{{database}}", "redis": "{{redis.Url}}", "publicUrl": "https://switchboard.example.com" }
+              "providers": { "anthropic": { "type": "anthropic", "baseUrl": "{{upstream.BaseUrl}}", "apiKey": "gateway-key" } },
+              "team": { "postgres": "{{database}}", "redis": "{{redis.Url}}", "publicUrl": "https://switchboard.example.com", "keyCacheSeconds": 3600 }
             }
             """);
 
@@ -89,6 +91,28 @@ public sealed partial class NativeAotPublishTests
         health.Team.Redis.ShouldBeTrue(replica.Log);
         health.Team.ConfigHash.ShouldStartWith("sha256:");
         replica.Log.ShouldContain($"at schema version {TeamSchema.LatestVersion} (applied now: ");
+
+        // And a user's key is resolved (Npgsql's array columns under AOT) and the request goes up with the gateway's key
+        await using var store = TeamDatabase.Create(database);
+        var ada = await new TeamUsers(store).CreateAsync("ada@example.com", "Ada", TeamUser.Member, "test", Cancel);
+        var key = await new TeamApiKeys(store).CreateAsync(ada.Id, "aot", ["messages"], null, "test", Cancel);
+        async Task<HttpStatusCode> SendAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = AnthropicWire.Json(AnthropicWire.Request(stream: false)) };
+            request.Headers.Add("x-api-key", key.Key);
+            using var response = await replica.Client.SendAsync(request, Cancel);
+            return response.StatusCode;
+        }
+        (await SendAsync()).ShouldBe(HttpStatusCode.OK, replica.Log);
+        upstream.Requests.Single().Header("x-api-key").ShouldBe("gateway-key");
+
+        // And a revocation announced on Redis (pub/sub under AOT) stops the key though it is cached for an hour
+        await new TeamApiKeys(store).RevokeAsync(key.Info.Id, "test", Cancel);
+        await using var announcer = await TeamRedis.ConnectAsync(redis.Url);
+        await announcer.GetSubscriber().PublishAsync(TeamInvalidation.Channel, key.Info.Id.ToString("N"));
+        await Eventually.WaitAsync(SendAsync, status => status == HttpStatusCode.Unauthorized,
+            status => $"the binary to refuse the revoked key (got {status}): {replica.Log}", TimeSpan.FromSeconds(10));
+        replica.Log.ShouldNotContain(key.Key);
         replica.EnsureHealthy();
     }
 

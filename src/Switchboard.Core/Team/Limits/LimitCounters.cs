@@ -161,6 +161,36 @@ internal sealed class LimitCounters(IConnectionMultiplexer redis, TeamSpendLedge
         await redis.GetDatabase().ScriptEvaluateAsync(SettleScript, keys, values);
     }
 
+    /// <summary>
+    /// The current spend in micro-USD against each spend limit of <paramref name="limits"/> (in their order), rebuilding
+    /// a missing counter from the ledger; for <c>/api/oauth/usage</c>, which counts nothing. Throws as <see cref="AdmitAsync"/>.
+    /// </summary>
+    public async Task<long[]> SpentAsync(IReadOnlyList<TeamLimit> limits, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!redis.IsConnected) throw new LimitsUnreadableException("Redis is not connected");
+        try
+        {
+            var database = redis.GetDatabase();
+            var spent = new long[limits.Count];
+            for (var i = 0; i < limits.Count; i++)
+            {
+                var key = KeyOf(limits[i], now);
+                var value = await database.StringGetAsync(key);
+                if (value.IsNull)
+                {
+                    await RebuildSpendAsync(database, limits[i], key, now, cancellationToken);
+                    value = await database.StringGetAsync(key);
+                }
+                spent[i] = (long)value;
+            }
+            return spent;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or TeamStoreException)
+        {
+            throw new LimitsUnreadableException($"the spend counters cannot be read ({ex.GetType().Name})", ex);
+        }
+    }
+
     /// <summary>The counter's key: the subject, and for windows the window it counts (a spend period, a UTC minute).</summary>
     public static string KeyOf(TeamLimit limit, DateTimeOffset now)
     {

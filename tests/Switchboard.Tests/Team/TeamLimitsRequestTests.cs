@@ -69,6 +69,36 @@ public sealed class TeamLimitsRequestTests(PostgresServer postgres, RedisServer 
     }
 
     [Fact]
+    public async Task DailyCap_ReachedThroughHaproxy_SpreadOverThreeReplicas_IsRefusedByEachReplicaAndTheBalancer()
+    {
+        await using var team = await TeamAsync();
+        await team.Limits.SetAsync(TeamLimit.User, team.UserId, TeamLimit.SpendUsd, TeamLimit.Day, 1.00m, Cancel);
+        var replicas = await team.ReplicasAsync(3);
+        await using var haproxy = await HaproxyServer.StartAsync([.. replicas.Select(replica => replica.Address.Port)]);
+        await haproxy.WaitForBackendsAsync("UP");
+        using var balancer = new HttpClient { BaseAddress = new Uri(haproxy.BaseUrl) };
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var reply = await team.SendAsync(balancer);
+            reply.StatusCode.ShouldBe(HttpStatusCode.OK);
+            await team.ChargedAsync(replicas[0], 40 * (i + 1));
+        }
+
+        replicas.ShouldAllBe(replica => replica.Logs.Lines.Any(line => line.Contains("claude-sonnet-4-5", StringComparison.Ordinal)),
+            "round robin gave each replica one of the three");
+        using (var refused = await team.SendAsync(balancer))
+            (await refused.ShouldBeAnthropicErrorAsync((HttpStatusCode)429, "billing_error")).ShouldContain("resets Dec 4, 00:00 UTC");
+        foreach (var replica in replicas)
+        {
+            using var refused = await team.SendAsync(replica);
+            (await refused.ShouldBeAnthropicErrorAsync((HttpStatusCode)429, "billing_error")).ShouldStartWith("Your daily spend limit reached ($1.20 of $1.00)");
+            Header(refused, Unified + "overage-disabled-reason").ShouldBe("org_spend_cap_reached");
+        }
+        team.Upstream.Requests.Count.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task GroupBudget_At96Percent_FromTheLedger_SendsTheWarningHeaders_AndUsageAgreesToTheSecond()
     {
         await using var team = await TeamAsync();
@@ -247,11 +277,13 @@ public sealed class TeamLimitsRequestTests(PostgresServer postgres, RedisServer 
             return started;
         }
 
-        public Task<HttpResponseMessage> SendAsync(RunningSwitchboard replica)
+        public Task<HttpResponseMessage> SendAsync(RunningSwitchboard replica) => SendAsync(replica.Client);
+
+        public Task<HttpResponseMessage> SendAsync(HttpClient client)
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = Json(Request(stream: false)) };
             request.Headers.Add("x-api-key", key);
-            return replica.Client.SendAsync(request, Cancel);
+            return client.SendAsync(request, Cancel);
         }
 
         public Task<HttpResponseMessage> UsageAsync(RunningSwitchboard replica) => GetAsync(replica, "/api/oauth/usage");

@@ -49,7 +49,17 @@ internal sealed partial class TeamLimitsGate(TeamServices team, ConfigStore conf
             await endpoint(context);
             return;
         }
-        var limits = await book.ForAsync(principal, context.RequestAborted);
+        IReadOnlyList<TeamLimit> limits;
+        try
+        {
+            limits = await book.ForAsync(principal, context.RequestAborted);
+        }
+        catch (TeamStoreException ex)
+        {
+            // Only the replica's first read can fail here: later ones keep the last good book.
+            await UnreadableAsync(context, endpoint, new LimitsUnreadableException("the limits cannot be read: PostgreSQL does not answer", ex));
+            return;
+        }
         if (limits.Count == 0)
         {
             context.Response.OnStarting(StripUpstreamHeaders, context);

@@ -52,4 +52,10 @@ internal static class EventIds
     public const int TeamInvalidationResubscribed = 552;
     public const int TeamInvalidationNotSubscribed = 553;
     public const int TeamInvalidationNotPublished = 554;
+
+    // Team limits (570s).
+    public const int TeamLimitsUnreadableRefusing = 570;
+    public const int TeamLimitsUnreadableAllowing = 571;
+    public const int TeamLimitsReadableAgain = 572;
+    public const int TeamLimitsNotSettled = 573;
 }

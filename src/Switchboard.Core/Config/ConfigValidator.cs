@@ -68,6 +68,8 @@ public static class ConfigValidator
             add("$.team.publicUrl", "team mode needs the URL developers reach the gateway at, such as \"https://switchboard.example.com\"");
         if (team.KeyCacheSeconds is < 0 or > 3600)
             add("$.team.keyCacheSeconds", "must be from 0 to 3600 (seconds a replica trusts what it read about a key)");
+        if (team.WhenRedisDown is not (TeamConfig.Refuse or TeamConfig.Allow))
+            add("$.team.whenRedisDown", $"must be \"refuse\" (the default: requests of users with limits are refused while Redis is down) or \"allow\" (they go on unchecked), not \"{team.WhenRedisDown}\"");
     }
 
     /// <summary>

@@ -6,9 +6,11 @@ namespace Switchboard.Config;
 /// is loaded. Each value may be a <c>$VAR</c>, so the passwords in them need not live in the file.
 /// </summary>
 /// <remarks>The defaults are constructor parameters so that the source-generated reader keeps them (see <see cref="SwitchboardConfig"/>).</remarks>
-public sealed record TeamConfig(int KeyCacheSeconds = TeamConfig.DefaultKeyCacheSeconds)
+public sealed record TeamConfig(int KeyCacheSeconds = TeamConfig.DefaultKeyCacheSeconds, string WhenRedisDown = TeamConfig.Refuse)
 {
     public const int DefaultKeyCacheSeconds = 30;
+    public const string Refuse = "refuse";
+    public const string Allow = "allow";
 
     /// <summary>An Npgsql connection string (<c>Host=…;Database=…;Username=…;Password=…</c>): what must last.</summary>
     public string? Postgres { get; init; }
@@ -24,4 +26,11 @@ public sealed record TeamConfig(int KeyCacheSeconds = TeamConfig.DefaultKeyCache
     /// bounds how stale an answer can be when that message is lost (Redis down). 0 reads the database on every request.
     /// </summary>
     public int KeyCacheSeconds { get; init; } = KeyCacheSeconds;
+
+    /// <summary>
+    /// What a request of a user with limits gets while Redis, which holds the limits' counters, does not answer:
+    /// <c>refuse</c> (the default: a 429 saying the limits cannot be checked) or <c>allow</c> (it goes on unchecked,
+    /// logged once per outage and counted in <c>/metrics</c>). Users with no limit are not affected either way.
+    /// </summary>
+    public string WhenRedisDown { get; init; } = WhenRedisDown;
 }

@@ -33,6 +33,9 @@ public sealed class UsageMetrics
         }
     }
 
+    /// <summary>Lines another part adds to the text (team mode's limits); null on the local path.</summary>
+    public Action<StringBuilder>? Extra { get; set; }
+
     /// <summary>The exposition text; <paramref name="ledger"/> adds the ledger's own counters.</summary>
     public string Write(LedgerWriter? ledger)
     {
@@ -75,6 +78,7 @@ public sealed class UsageMetrics
             Header(text, "switchboard_ledger_queue_length", "gauge", "Requests waiting to be written to the ledger.");
             text.Append("switchboard_ledger_queue_length ").Append(ledger.Queued).Append('\n');
         }
+        Extra?.Invoke(text);
         return text.ToString();
     }
 

@@ -143,7 +143,11 @@ public sealed class SwitchboardServer : IAsyncDisposable
 
         var trim = new IdleHeapTrim(_options.Time, logger);
         if (_options.TrimHeapWhenIdle) _ = trim.RunAsync(_app.Lifetime.ApplicationStopping);
-        var handleMessages = trim.Around(UsageCapture.Recording(messages.HandleMessagesAsync, _usage.Recorder, _options.Time));
+        // Team mode admits each Messages request against its limits inside the recording, which its charge reads.
+        var limits = _team is null ? null : new TeamLimitsGate(_team, Config, _usage.Recorder.Prices, _options.Time, logger);
+        if (limits is not null) _usage.Metrics.Extra = limits.WriteMetrics;
+        var send = limits is null ? messages.HandleMessagesAsync : limits.Around(messages.HandleMessagesAsync);
+        var handleMessages = trim.Around(UsageCapture.Recording(send, _usage.Recorder, _options.Time));
         var handleCountTokens = trim.Around(messages.HandleCountTokensAsync);
         _app.MapPost("/v1/messages", handleMessages);
         _app.MapPost("/v1/messages/count_tokens", handleCountTokens);
@@ -155,6 +159,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         _app.MapMethods("/api/hello", ["GET", "HEAD"], info.HelloAsync).WithMetadata(PublicEndpoint.Instance);
         _app.MapGet("/health", info.HealthAsync).WithMetadata(PublicEndpoint.Instance);
         _app.MapGet("/api/statusline", sessions.HandleAsync);
+        if (limits is not null) _app.MapGet("/api/oauth/usage", limits.Usage.HandleAsync);
         _app.MapGet("/", info.RootAsync).WithMetadata(PublicEndpoint.Instance);
         new DashboardEndpoints(Config, _usage, _options.Time, _app.Lifetime.ApplicationStopping).Map(_app);
     }

@@ -69,7 +69,8 @@ internal sealed class UsageCapture(TimeProvider time, long started, DateTimeOffs
         }
     };
 
-    private RequestRecord? ToRecord(HttpContext context)
+    /// <summary>The record of the request so far (unpriced), or null when it never reached a provider.</summary>
+    internal RequestRecord? ToRecord(HttpContext context)
     {
         if (_target is null || _requestedModel is null) return null;
         var aborted = context.RequestAborted.IsCancellationRequested;

@@ -96,6 +96,7 @@ public sealed partial class NativeAotPublishTests
         await using var store = TeamDatabase.Create(database);
         var ada = await new TeamUsers(store).CreateAsync("ada@example.com", "Ada", TeamUser.Member, "test", Cancel);
         var key = await new TeamApiKeys(store).CreateAsync(ada.Id, "aot", ["messages"], null, "test", Cancel);
+        await new TeamLimits(store).SetAsync(TeamLimit.User, ada.Id, TeamLimit.SpendUsd, TeamLimit.Month, 100m, Cancel);
         async Task<HttpStatusCode> SendAsync()
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = AnthropicWire.Json(AnthropicWire.Request(stream: false)) };
@@ -105,6 +106,14 @@ public sealed partial class NativeAotPublishTests
         }
         (await SendAsync()).ShouldBe(HttpStatusCode.OK, replica.Log);
         upstream.Requests.Single().Header("x-api-key").ShouldBe("gateway-key");
+
+        // And the user's spend cap (numeric columns, the Lua check-and-increment) is reported as Claude Code reads it
+        using (var limited = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = AnthropicWire.Json(AnthropicWire.Request(stream: false)) })
+        {
+            limited.Headers.Add("x-api-key", key.Key);
+            using var response = await replica.Client.SendAsync(limited, Cancel);
+            response.Headers.GetValues("anthropic-ratelimit-unified-status").ShouldBe(["allowed"], replica.Log);
+        }
 
         // And a revocation announced on Redis (pub/sub under AOT) stops the key though it is cached for an hour
         await new TeamApiKeys(store).RevokeAsync(key.Info.Id, "test", Cancel);

@@ -43,4 +43,32 @@ public sealed class TeamConfigTests
         errors.Single(e => e.JsonPath == "$.team.redis").Problem.ShouldContain("redis://127.0.0.1:6379");
         errors.Single(e => e.JsonPath == "$.team.publicUrl").Problem.ShouldContain("https://switchboard.example.com");
     }
+
+    [Theory]
+    [InlineData(null, "refuse")]
+    [InlineData("\"allow\"", "allow")]
+    public void Team_WhenRedisDown_DefaultsToRefuse_AndReadsAllow(string? written, string expected)
+    {
+        var (config, errors) = ConfigLoader.Parse($$"""
+            { "providers": { "anthropic": { "type": "anthropic" } },
+              "team": { "postgres": "$TEAM_PG", "redis": "redis://127.0.0.1:6379", "publicUrl": "https://gw.example.com"
+                        {{(written is null ? "" : $", \"whenRedisDown\": {written}")}} } }
+            """, File, Registry);
+
+        errors.ShouldBeEmpty();
+        config!.Team!.WhenRedisDown.ShouldBe(expected);
+    }
+
+    [Fact]
+    public void Team_WhenRedisDown_Misspelt_SaysWhatItMayBe()
+    {
+        var (_, errors) = ConfigLoader.Parse("""
+            { "providers": { "anthropic": { "type": "anthropic" } },
+              "team": { "postgres": "$TEAM_PG", "redis": "redis://127.0.0.1:6379", "publicUrl": "https://gw.example.com", "whenRedisDown": "open" } }
+            """, File, Registry);
+
+        errors.Single().JsonPath.ShouldBe("$.team.whenRedisDown");
+        errors.Single().Problem.ShouldContain("must be \"refuse\"");
+        errors.Single().Problem.ShouldContain("\"allow\"");
+    }
 }

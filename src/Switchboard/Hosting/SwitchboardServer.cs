@@ -128,7 +128,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
         var forwarder = new Forwarder(new TargetHealth(_options.Time), _options.Time, logger);
         var sessions = new SessionActivity();
-        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), forwarder, logger, sessions);
+        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), forwarder, logger, sessions, _team?.Policies);
         var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger, UsesSetupToken,
             _team is null ? null : new TeamHealthProbe(_team, Config, () => Address));
 

@@ -22,9 +22,10 @@ internal sealed partial class TeamServices : IAsyncDisposable
     private TeamInvalidation? _invalidation;
     private Task _activityFlush = Task.CompletedTask;
 
-    private TeamServices(NpgsqlDataSource database, ConfigurationOptions redisOptions, TeamAuthenticator authenticator, ILogger logger)
+    private TeamServices(NpgsqlDataSource database, ConfigurationOptions redisOptions, TeamAuthenticator authenticator, ILogger logger, TimeProvider time)
     {
         Database = database;
+        Policies = new GroupPolicyCache(new TeamGroupPolicies(database), time);
         _redisOptions = redisOptions;
         Authenticator = authenticator;
         _logger = logger;
@@ -34,6 +35,9 @@ internal sealed partial class TeamServices : IAsyncDisposable
 
     /// <summary>Resolves every request's Switchboard key to a user, from this replica's short-lived cache.</summary>
     public TeamAuthenticator Authenticator { get; }
+
+    /// <summary>What each caller's groups allow and route to, from this replica's short-lived cache.</summary>
+    public GroupPolicyCache Policies { get; }
 
     /// <summary>Announces a changed key, user or group to every replica. Set by <see cref="StartAsync"/>.</summary>
     public TeamInvalidation Invalidation => _invalidation ?? throw new InvalidOperationException("team mode has not started");
@@ -58,7 +62,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
             var authenticator = new TeamAuthenticator(database,
                 new TeamAuthenticatorOptions { CacheLifetime = TimeSpan.FromSeconds(team.KeyCacheSeconds) }, time,
                 loggers.CreateLogger<TeamAuthenticator>());
-            return new TeamServices(database, redis, authenticator, loggers.CreateLogger("Switchboard.Team"));
+            return new TeamServices(database, redis, authenticator, loggers.CreateLogger("Switchboard.Team"), time);
         }
         catch
         {
@@ -88,7 +92,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
         var applied = await TeamSchema.MigrateAsync(Database, cancellationToken);
         _redis = await TeamRedis.ConnectAsync(_redisOptions);
         if (!_redis.IsConnected) LogRedisUnavailable(_logger, RedisServer);
-        _invalidation = new TeamInvalidation(_redis, [Authenticator], _logger);
+        _invalidation = new TeamInvalidation(_redis, [Authenticator, Policies], _logger);
         await _invalidation.SubscribeAsync();
         _activityFlush = Authenticator.RunAsync(_stopping.Token);
         var where = new NpgsqlConnectionStringBuilder(Database.ConnectionString);

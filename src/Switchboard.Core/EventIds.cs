@@ -52,4 +52,8 @@ internal static class EventIds
     public const int TeamInvalidationResubscribed = 552;
     public const int TeamInvalidationNotSubscribed = 553;
     public const int TeamInvalidationNotPublished = 554;
+
+    // Team mode: state the replicas share (560s).
+    public const int TeamCooldownsNotShared = 560;
+    public const int TeamHeartbeatNotWritten = 561;
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using StackExchange.Redis;
 using Switchboard.Config;
+using Switchboard.Forwarding;
 using Switchboard.Team;
 
 namespace Switchboard.Hosting.Team;
@@ -21,6 +22,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
     private IConnectionMultiplexer? _redis;
     private TeamInvalidation? _invalidation;
     private Task _activityFlush = Task.CompletedTask;
+    private Task _heartbeat = Task.CompletedTask;
 
     private TeamServices(NpgsqlDataSource database, ConfigurationOptions redisOptions, TeamAuthenticator authenticator, ILogger logger, TimeProvider time)
     {
@@ -100,6 +102,20 @@ internal sealed partial class TeamServices : IAsyncDisposable
             applied.Count == 0 ? "none" : string.Join(", ", applied), RedisServer);
     }
 
+    /// <summary>This replica's heartbeat and its live peers; set by <see cref="ShareRoutingStateAsync"/>.</summary>
+    public TeamPeers? Peers { get; private set; }
+
+    /// <summary>
+    /// Once the replica listens (its id and address known): shares its target cool-downs with the other replicas and
+    /// starts its heartbeat (issue 17, item 8).
+    /// </summary>
+    public async Task ShareRoutingStateAsync(TargetHealth targets, string replicaId, Uri address, Func<string> configHash, TimeProvider time)
+    {
+        await new SharedCooldowns(Redis, targets, replicaId, time, _logger).StartAsync();
+        Peers = new TeamPeers(Redis, replicaId, address, configHash, time, _logger);
+        _heartbeat = Peers.RunAsync(_stopping.Token);
+    }
+
     /// <summary>Whether PostgreSQL and Redis each answer a trivial query within <paramref name="timeout"/>, asked at once.</summary>
     public async Task<(bool Postgres, bool Redis)> AnswersAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -143,6 +159,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
         await _stopping.CancelAsync();
         // Bounded: with PostgreSQL gone the last write would wait out Npgsql's connect timeout, and the tallies are only counts.
         await _activityFlush.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        await _heartbeat.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         _stopping.Dispose();
         if (_redis is not null) await _redis.DisposeAsync();
         await Database.DisposeAsync();

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Npgsql;
+using Switchboard.Anthropic;
 using Switchboard.Config;
 
 namespace Switchboard.Team;
@@ -8,7 +10,7 @@ namespace Switchboard.Team;
 /// on the principal's group list, which the authenticator's cache hands out as the same instance for as long as it
 /// holds the key, so a hit costs a table lookup and no allocation. A group change published anywhere
 /// (<see cref="TeamInvalidation"/>) or a config reload makes every entry stale: group changes are rare, and reloading
-/// one policy is one query.
+/// one policy is one query. With PostgreSQL away, the last policy read keeps serving.
 /// </summary>
 internal sealed class GroupPolicyCache(TeamGroupPolicies store, TimeProvider time) : ITeamCache
 {
@@ -27,7 +29,16 @@ internal sealed class GroupPolicyCache(TeamGroupPolicies store, TimeProvider tim
         if (_entries.TryGetValue(groups, out var entry) && entry.Generation == generation &&
             entry.ConfigVersion == snapshot.Version && entry.Expires > time.GetUtcNow())
             return entry.Policy;
-        var policy = EffectivePolicy.Build(await store.OfAsync(groups, cancellationToken), snapshot.Config);
+        IReadOnlyList<(string Name, GroupPolicy Policy)> policies;
+        try { policies = await store.OfAsync(groups, cancellationToken); }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            // PostgreSQL away: what was known for this config still holds better than refusing the whole team.
+            if (entry is not null && entry.ConfigVersion == snapshot.Version) return entry.Policy;
+            throw new AnthropicErrorException(new AnthropicError(503, ErrorTypes.Api,
+                "The team database does not answer, so your groups' policy cannot be read; try again shortly."));
+        }
+        var policy = EffectivePolicy.Build(policies, snapshot.Config);
         _entries.AddOrUpdate(groups, new Entry(generation, snapshot.Version, time.GetUtcNow() + Lifetime, policy));
         return policy;
     }

@@ -53,6 +53,10 @@ internal static class EventIds
     public const int TeamInvalidationNotSubscribed = 553;
     public const int TeamInvalidationNotPublished = 554;
 
+    // Team mode: state the replicas share (560s).
+    public const int TeamCooldownsNotShared = 560;
+    public const int TeamHeartbeatNotWritten = 561;
+
     // Team limits (570s).
     public const int TeamLimitsUnreadableRefusing = 570;
     public const int TeamLimitsUnreadableAllowing = 571;

@@ -39,7 +39,17 @@ public sealed record HealthReport
 /// One replica of a team gateway: its id (stable for the process), whether PostgreSQL and Redis answered just now,
 /// and the hash of its loaded config, which every replica of one gateway should share.
 /// </summary>
-public sealed record TeamHealth(string Replica, bool Postgres, bool Redis, string ConfigHash);
+public sealed record TeamHealth(string Replica, bool Postgres, bool Redis, string ConfigHash)
+{
+    /// <summary>Every live replica (by heartbeat in Redis), this one included; null when Redis does not answer.</summary>
+    public List<TeamPeer>? Peers { get; init; }
+
+    /// <summary>Whether every live replica runs this replica's config hash; null when the peers are not known.</summary>
+    public bool? SameConfig { get; init; }
+}
+
+/// <summary>A live replica of the gateway, as its heartbeat says, and whether it runs the same config as the one asked.</summary>
+public sealed record TeamPeer(string Replica, string Address, string ConfigHash, bool SameConfig);
 
 /// <summary>The config's state; <see cref="File"/> and <see cref="Problems"/> are null for a caller without the key.</summary>
 public sealed record ConfigHealth(string? File, bool Valid, long Version, List<string>? Problems);

@@ -5,7 +5,9 @@ using Switchboard.Anthropic;
 using Switchboard.Config;
 using Switchboard.Forwarding;
 using Switchboard.Providers;
+using Switchboard.Hosting.Team;
 using Switchboard.Routing;
+using Switchboard.Team;
 
 namespace Switchboard.Hosting;
 
@@ -14,7 +16,7 @@ namespace Switchboard.Hosting;
 /// hand it to the forwarder and write the reply it gives. Every failure leaves as an Anthropic error.
 /// </summary>
 internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter replies, IForwarder forwarder, ILogger logger,
-    SessionActivity sessions)
+    SessionActivity sessions, GroupPolicyCache? groupPolicies = null)
 {
     /// <summary>Anthropic's own request size limit.</summary>
     public const long MaxBodyBytes = 32 * 1024 * 1024;
@@ -40,7 +42,10 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             var clientStreams = request.IsStreaming && !countTokens;
 
             var clientHeaders = ClientAuth.ForwardableHeaders(context, ClientKey.Of(snapshot.Config).Value);
-            var decision = Router.Decide(request, clientHeaders, snapshot.Config, PinnedTarget(context));
+            // Team mode: the caller's groups may route elsewhere and allow only some targets; no team, no work.
+            var policy = groupPolicies is null ? null : await groupPolicies.ForAsync(TeamCaller.Of(context), snapshot, context.RequestAborted);
+            var decision = Router.Decide(request, clientHeaders, policy?.Config ?? snapshot.Config, PinnedTarget(context));
+            if (policy is not null) decision = policy.Restrict(decision);
             // From here on, the request as routing left it (without a CCR subagent tag); the parsed one stays as it
             // was, to tell whether the client's bytes can still be sent.
             request = decision.Request;

@@ -29,6 +29,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
     private readonly LedgerServices _usage;
     private readonly Providers.Anthropic.SubscriptionToken _subscription;
     private readonly TeamServices? _team;
+    private readonly TargetHealth _targets;
+    private readonly TeamHealthProbe? _teamProbe;
 
     private SwitchboardServer(WebApplication app, UpstreamClient upstream, ServerOptions options, ConfigStore config, LedgerServices usage,
         Providers.Anthropic.SubscriptionToken subscription, TeamServices? team)
@@ -40,6 +42,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
         _usage = usage;
         _subscription = subscription;
         Config = config;
+        _targets = new TargetHealth(options.Time);
+        _teamProbe = team is null ? null : new TeamHealthProbe(team, config, () => Address);
     }
 
     public ConfigStore Config { get; }
@@ -49,6 +53,9 @@ public sealed class SwitchboardServer : IAsyncDisposable
 
     /// <summary>Team mode's shared state; null without a <c>team</c> section (the local path builds none of it).</summary>
     internal TeamServices? Team => _team;
+
+    /// <summary>Which targets are cooling down on this replica (in team mode, on any replica).</summary>
+    internal TargetHealth Targets => _targets;
 
     /// <summary>The ledger, metrics and live feed this server records to.</summary>
     internal LedgerServices Usage => _usage;
@@ -126,11 +133,11 @@ public sealed class SwitchboardServer : IAsyncDisposable
     private void MapEndpoints()
     {
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
-        var forwarder = new Forwarder(new TargetHealth(_options.Time), _options.Time, logger);
+        var forwarder = new Forwarder(_targets, _options.Time, logger);
         var sessions = new SessionActivity();
-        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), forwarder, logger, sessions);
+        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), forwarder, logger, sessions, _team?.Policies);
         var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger, UsesSetupToken,
-            _team is null ? null : new TeamHealthProbe(_team, Config, () => Address));
+            _teamProbe);
 
         // Any empty error answer (405, a route that does not exist) still leaves in Anthropic's error shape.
         _app.UseStatusCodePages(context => ErrorReplies.WriteAsync(context.HttpContext, new AnthropicError(
@@ -174,6 +181,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!
             .Addresses.First();
         Address = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        if (_team is not null) await _team.ShareRoutingStateAsync(_targets, _teamProbe!.ReplicaId, Address, () => _teamProbe.ConfigHash, _options.Time);
         if (_options.WritePidFile) await DaemonPidFile.WriteAsync(_options.Home, Address, cancellationToken);
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
         Log.Listening(logger, InfoEndpoints.Version, Address.ToString().TrimEnd('/'), Config.File);

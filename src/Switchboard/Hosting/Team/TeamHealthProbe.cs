@@ -15,9 +15,12 @@ internal sealed class TeamHealthProbe(TeamServices team, ConfigStore configStore
 
     public string ReplicaId => $"{Environment.MachineName}:{address().Port}:{Environment.ProcessId}";
 
+    public string ConfigHash => _hash.Current;
+
     public async Task<TeamHealth> CheckAsync(CancellationToken cancellationToken)
     {
         var (postgres, redis) = await team.AnswersAsync(Timeout, cancellationToken);
-        return new TeamHealth(ReplicaId, postgres, redis, _hash.Current);
+        var peers = redis && team.Peers is { } known ? await known.ListAsync() : null;
+        return new TeamHealth(ReplicaId, postgres, redis, _hash.Current) { Peers = peers, SameConfig = peers?.TrueForAll(peer => peer.SameConfig) };
     }
 }

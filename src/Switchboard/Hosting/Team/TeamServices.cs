@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using StackExchange.Redis;
 using Switchboard.Config;
+using Switchboard.Forwarding;
 using Switchboard.Team;
 
 namespace Switchboard.Hosting.Team;
@@ -21,10 +22,12 @@ internal sealed partial class TeamServices : IAsyncDisposable
     private IConnectionMultiplexer? _redis;
     private TeamInvalidation? _invalidation;
     private Task _activityFlush = Task.CompletedTask;
+    private Task _heartbeat = Task.CompletedTask;
 
-    private TeamServices(NpgsqlDataSource database, ConfigurationOptions redisOptions, TeamAuthenticator authenticator, ILogger logger)
+    private TeamServices(NpgsqlDataSource database, ConfigurationOptions redisOptions, TeamAuthenticator authenticator, ILogger logger, TimeProvider time)
     {
         Database = database;
+        Policies = new GroupPolicyCache(new TeamGroupPolicies(database), time);
         _redisOptions = redisOptions;
         Authenticator = authenticator;
         _logger = logger;
@@ -34,6 +37,9 @@ internal sealed partial class TeamServices : IAsyncDisposable
 
     /// <summary>Resolves every request's Switchboard key to a user, from this replica's short-lived cache.</summary>
     public TeamAuthenticator Authenticator { get; }
+
+    /// <summary>What each caller's groups allow and route to, from this replica's short-lived cache.</summary>
+    public GroupPolicyCache Policies { get; }
 
     /// <summary>Announces a changed key, user or group to every replica. Set by <see cref="StartAsync"/>.</summary>
     public TeamInvalidation Invalidation => _invalidation ?? throw new InvalidOperationException("team mode has not started");
@@ -58,7 +64,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
             var authenticator = new TeamAuthenticator(database,
                 new TeamAuthenticatorOptions { CacheLifetime = TimeSpan.FromSeconds(team.KeyCacheSeconds) }, time,
                 loggers.CreateLogger<TeamAuthenticator>());
-            return new TeamServices(database, redis, authenticator, loggers.CreateLogger("Switchboard.Team"));
+            return new TeamServices(database, redis, authenticator, loggers.CreateLogger("Switchboard.Team"), time);
         }
         catch
         {
@@ -88,12 +94,26 @@ internal sealed partial class TeamServices : IAsyncDisposable
         var applied = await TeamSchema.MigrateAsync(Database, cancellationToken);
         _redis = await TeamRedis.ConnectAsync(_redisOptions);
         if (!_redis.IsConnected) LogRedisUnavailable(_logger, RedisServer);
-        _invalidation = new TeamInvalidation(_redis, [Authenticator], _logger);
+        _invalidation = new TeamInvalidation(_redis, [Authenticator, Policies], _logger);
         await _invalidation.SubscribeAsync();
         _activityFlush = Authenticator.RunAsync(_stopping.Token);
         var where = new NpgsqlConnectionStringBuilder(Database.ConnectionString);
         LogReady(_logger, $"{where.Host}:{where.Port}/{where.Database}", TeamSchema.LatestVersion,
             applied.Count == 0 ? "none" : string.Join(", ", applied), RedisServer);
+    }
+
+    /// <summary>This replica's heartbeat and its live peers; set by <see cref="ShareRoutingStateAsync"/>.</summary>
+    public TeamPeers? Peers { get; private set; }
+
+    /// <summary>
+    /// Once the replica listens (its id and address known): shares its target cool-downs with the other replicas and
+    /// starts its heartbeat (issue 17, item 8).
+    /// </summary>
+    public async Task ShareRoutingStateAsync(TargetHealth targets, string replicaId, Uri address, Func<string> configHash, TimeProvider time)
+    {
+        await new SharedCooldowns(Redis, targets, replicaId, time, _logger).StartAsync();
+        Peers = new TeamPeers(Redis, replicaId, address, configHash, time, _logger);
+        _heartbeat = Peers.RunAsync(_stopping.Token);
     }
 
     /// <summary>Whether PostgreSQL and Redis each answer a trivial query within <paramref name="timeout"/>, asked at once.</summary>
@@ -139,6 +159,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
         await _stopping.CancelAsync();
         // Bounded: with PostgreSQL gone the last write would wait out Npgsql's connect timeout, and the tallies are only counts.
         await _activityFlush.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        await _heartbeat.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         _stopping.Dispose();
         if (_redis is not null) await _redis.DisposeAsync();
         await Database.DisposeAsync();

@@ -157,6 +157,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         _app.MapGet("/api/statusline", sessions.HandleAsync);
         _app.MapGet("/", info.RootAsync).WithMetadata(PublicEndpoint.Instance);
         new DashboardEndpoints(Config, _usage, _options.Time, _app.Lifetime.ApplicationStopping).Map(_app);
+        Hosting.Team.Admin.TeamAdminEndpoints.Map(_app, _team);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)

@@ -8,7 +8,7 @@ namespace Switchboard.Team;
 /// listings show its prefix. Revoking or rotating changes what <see cref="TeamAuthenticator"/> answers: the caller
 /// also tells every replica (<c>Invalidate(keyId)</c>). Every change writes its audit row in its transaction.
 /// </summary>
-internal sealed class TeamApiKeys(NpgsqlDataSource database)
+internal sealed partial class TeamApiKeys(NpgsqlDataSource database)
 {
     private const string Columns = "id, user_id, prefix, name, scopes, expires_at, revoked_at, last_used_at, created_at";
 
@@ -60,7 +60,7 @@ internal sealed class TeamApiKeys(NpgsqlDataSource database)
         {
             var (old, changed) = await RevokeInAsync(connection, transaction, keyId, cancellationToken);
             if (!changed)
-                throw new TeamStoreException($"Key {old.Shown} is revoked, so it cannot be rotated: create a new key for the user instead.");
+                throw new TeamStoreException($"Key {old.Shown} is revoked, so it cannot be rotated: create a new key for the user instead.", failure: TeamStoreFailure.Conflict);
             var created = await InsertAsync(connection, transaction, old.UserId, old.Name, old.Scopes, old.ExpiresAt, cancellationToken);
             await TeamAudit.WriteAsync(connection, transaction, actor, TeamAudit.AdminChange, keyId.ToString(),
                 [("change", "key_rotated"), ("user", old.UserId.ToString()), ("prefix", old.Prefix),
@@ -88,7 +88,7 @@ internal sealed class TeamApiKeys(NpgsqlDataSource database)
             }
             catch (PostgresException ex) when (ex.SqlState == ForeignKeyViolation)
             {
-                throw new TeamStoreException($"There is no user with id {userId}.", ex);
+                throw new TeamStoreException($"There is no user with id {userId}.", ex, TeamStoreFailure.NotFound);
             }
             catch (PostgresException ex) when (ex.SqlState == UniqueViolation && attempt < PrefixAttempts)
             {
@@ -107,7 +107,7 @@ internal sealed class TeamApiKeys(NpgsqlDataSource database)
             return (revoked, true);
         await using var select = Command(connection, $"SELECT {Columns} FROM api_keys WHERE id = $1", transaction, Value(keyId));
         var existing = (await ReadAllAsync(select, Read, cancellationToken)).SingleOrDefault()
-            ?? throw new TeamStoreException($"There is no key with id {keyId}.");
+            ?? throw new TeamStoreException($"There is no key with id {keyId}.", failure: TeamStoreFailure.NotFound);
         return (existing, false);
     }
 

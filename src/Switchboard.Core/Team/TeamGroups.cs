@@ -7,7 +7,7 @@ namespace Switchboard.Team;
 /// The <c>groups</c> and <c>memberships</c> tables. A membership change alters the groups a cached principal
 /// carries: the caller also tells every replica (<c>Invalidate(userId)</c>).
 /// </summary>
-internal sealed class TeamGroups(NpgsqlDataSource database)
+internal sealed partial class TeamGroups(NpgsqlDataSource database)
 {
     private const string Columns = "id, name, created_at";
 
@@ -20,7 +20,7 @@ internal sealed class TeamGroups(NpgsqlDataSource database)
             try { group = (await ReadAllAsync(insert, Read, cancellationToken))[0]; }
             catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
             {
-                throw new TeamStoreException($"A group named {name} already exists.", ex);
+                throw new TeamStoreException($"A group named {name} already exists.", ex, TeamStoreFailure.Conflict);
             }
             await TeamAudit.WriteAsync(connection, transaction, actor, TeamAudit.AdminChange, group.Id.ToString(),
                 [("change", "group_created"), ("name", name)], cancellationToken);
@@ -62,7 +62,7 @@ internal sealed class TeamGroups(NpgsqlDataSource database)
             try { rows = await command.ExecuteNonQueryAsync(cancellationToken); }
             catch (PostgresException ex) when (ex.SqlState == ForeignKeyViolation)
             {
-                throw new TeamStoreException($"There is no user {userId} or no group {groupId}.", ex);
+                throw new TeamStoreException($"There is no user {userId} or no group {groupId}.", ex, TeamStoreFailure.NotFound);
             }
             if (rows > 0)
                 await TeamAudit.WriteAsync(connection, transaction, actor, TeamAudit.AdminChange, groupId.ToString(),

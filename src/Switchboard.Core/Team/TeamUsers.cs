@@ -7,7 +7,7 @@ namespace Switchboard.Team;
 /// The <c>users</c> table. Every change writes its audit row in the same transaction. Disabling a user changes
 /// what <see cref="TeamAuthenticator"/> answers: the caller also tells every replica (<c>Invalidate(userId)</c>).
 /// </summary>
-internal sealed class TeamUsers(NpgsqlDataSource database)
+internal sealed partial class TeamUsers(NpgsqlDataSource database)
 {
     private const string Columns = "id, email, display_name, role, disabled_at, created_at";
 
@@ -21,7 +21,7 @@ internal sealed class TeamUsers(NpgsqlDataSource database)
             try { user = (await ReadAllAsync(insert, Read, cancellationToken))[0]; }
             catch (PostgresException ex) when (ex.SqlState == UniqueViolation)
             {
-                throw new TeamStoreException($"A user with email {email} already exists.", ex);
+                throw new TeamStoreException($"A user with email {email} already exists.", ex, TeamStoreFailure.Conflict);
             }
             await TeamAudit.WriteAsync(connection, transaction, actor, TeamAudit.AdminChange, user.Id.ToString(),
                 [("change", "user_created"), ("email", email), ("role", role)], cancellationToken);
@@ -69,7 +69,7 @@ internal sealed class TeamUsers(NpgsqlDataSource database)
     {
         await using var select = Command(connection, $"SELECT {Columns} FROM users WHERE id = $1", transaction, Value(userId));
         return (await ReadAllAsync(select, Read, cancellationToken)).SingleOrDefault()
-            ?? throw new TeamStoreException($"There is no user with id {userId}.");
+            ?? throw new TeamStoreException($"There is no user with id {userId}.", failure: TeamStoreFailure.NotFound);
     }
 
     private static TeamUser Read(NpgsqlDataReader row) =>

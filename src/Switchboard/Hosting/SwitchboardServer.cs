@@ -169,6 +169,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         if (limits is not null) _app.MapGet("/api/oauth/usage", limits.Usage.HandleAsync);
         _app.MapGet("/", info.RootAsync).WithMetadata(PublicEndpoint.Instance);
         new DashboardEndpoints(Config, _usage, _options.Time, _app.Lifetime.ApplicationStopping).Map(_app);
+        Hosting.Team.Admin.TeamAdminEndpoints.Map(_app, _team);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)

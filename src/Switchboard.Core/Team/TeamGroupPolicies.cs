@@ -37,7 +37,7 @@ internal sealed class TeamGroupPolicies(NpgsqlDataSource database)
     public Task SetAsync(Guid groupId, GroupPolicy policy, SwitchboardConfig config, string actor, CancellationToken cancellationToken)
     {
         if (policy.Problems(config) is { Count: > 0 } problems)
-            throw new TeamStoreException($"The policy for group {groupId} is not valid: {string.Join("; ", problems)}.");
+            throw new TeamStoreException($"The policy for group {groupId} is not valid: {string.Join("; ", problems)}.", failure: TeamStoreFailure.Invalid);
         return InTransactionAsync(database, async (connection, transaction) =>
         {
             await using var update = Command(connection, """
@@ -46,7 +46,7 @@ internal sealed class TeamGroupPolicies(NpgsqlDataSource database)
                 """, transaction, Value(groupId), Value(policy.AllowedProviders.ToArray()), Value(policy.AllowedModels.ToArray()),
                 Text(policy.DefaultModel), Jsonb(policy.Routes is null ? null : JsonSerializer.Serialize(policy.Routes, ConfigJson.Default.RoutesConfig)),
                 Jsonb(policy.Rules is null ? null : JsonSerializer.Serialize(policy.Rules, ConfigJson.Default.ListRouteRule)));
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0) throw new TeamStoreException($"There is no group {groupId}.");
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0) throw new TeamStoreException($"There is no group {groupId}.", failure: TeamStoreFailure.NotFound);
             await TeamAudit.WriteAsync(connection, transaction, actor, TeamAudit.AdminChange, groupId.ToString(),
                 [("change", "group_policy_set"), ("allowedProviders", string.Join(",", policy.AllowedProviders)),
                  ("allowedModels", string.Join(",", policy.AllowedModels)), ("defaultModel", policy.DefaultModel),

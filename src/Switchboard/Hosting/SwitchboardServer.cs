@@ -152,7 +152,11 @@ public sealed class SwitchboardServer : IAsyncDisposable
         if (_options.TrimHeapWhenIdle) _ = trim.RunAsync(_app.Lifetime.ApplicationStopping);
         // Team mode admits each Messages request against its limits inside the recording, which its charge reads.
         var limits = _team is null ? null : new TeamLimitsGate(_team, Config, _usage.Recorder.Prices, _options.Time, logger);
-        if (limits is not null) _usage.Metrics.Extra = limits.WriteMetrics;
+        if (limits is not null)
+        {
+            _usage.Metrics.Extra = limits.WriteMetrics;
+            _team!.AddCache(limits.Book);
+        }
         var send = limits is null ? messages.HandleMessagesAsync : limits.Around(messages.HandleMessagesAsync);
         var handleMessages = trim.Around(UsageCapture.Recording(send, _usage.Recorder, _options.Time));
         var handleCountTokens = trim.Around(messages.HandleCountTokensAsync);
@@ -169,7 +173,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         if (limits is not null) _app.MapGet("/api/oauth/usage", limits.Usage.HandleAsync);
         _app.MapGet("/", info.RootAsync).WithMetadata(PublicEndpoint.Instance);
         new DashboardEndpoints(Config, _usage, _options.Time, _app.Lifetime.ApplicationStopping).Map(_app);
-        Hosting.Team.Admin.TeamAdminEndpoints.Map(_app, _team);
+        Hosting.Team.Admin.TeamAdminEndpoints.Map(_app, _team, Config);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)

@@ -6,7 +6,7 @@ namespace Switchboard.Team;
 /// request waits on the database. A change made on another replica is seen within <see cref="Lifetime"/>;
 /// <see cref="Invalidate"/> makes this replica read it on its next request.
 /// </summary>
-internal sealed class TeamLimitBook(TeamLimits store, TimeProvider time)
+internal sealed class TeamLimitBook(TeamLimits store, TimeProvider time) : ITeamCache
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(10);
 
@@ -30,6 +30,10 @@ internal sealed class TeamLimitBook(TeamLimits store, TimeProvider time)
 
     /// <summary>Drops the book, so the next request reads the limits again (after this replica changed one).</summary>
     public void Invalidate() => _current = null;
+
+    // The whole table is one read, so any change announced (a limit set anywhere, Redis back) reads it afresh.
+    void ITeamCache.Invalidate(Guid id) => Invalidate();
+    void ITeamCache.InvalidateAll() => Invalidate();
 
     private static void Add(ref List<TeamLimit>? found, Snapshot snapshot, string kind, Guid id)
     {

@@ -41,6 +41,11 @@ internal sealed partial class TeamServices : IAsyncDisposable
     /// <summary>What each caller's groups allow and route to, from this replica's short-lived cache.</summary>
     public GroupPolicyCache Policies { get; }
 
+    private readonly List<ITeamCache> _caches = [];
+
+    /// <summary>Another cache every announced change must reach (the limits the request path holds); before <see cref="StartAsync"/>.</summary>
+    public void AddCache(ITeamCache cache) => _caches.Add(cache);
+
     /// <summary>Announces a changed key, user or group to every replica. Set by <see cref="StartAsync"/>.</summary>
     public TeamInvalidation Invalidation => _invalidation ?? throw new InvalidOperationException("team mode has not started");
 
@@ -94,7 +99,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
         var applied = await TeamSchema.MigrateAsync(Database, cancellationToken);
         _redis = await TeamRedis.ConnectAsync(_redisOptions);
         if (!_redis.IsConnected) LogRedisUnavailable(_logger, RedisServer);
-        _invalidation = new TeamInvalidation(_redis, [Authenticator, Policies], _logger);
+        _invalidation = new TeamInvalidation(_redis, [Authenticator, Policies, .. _caches], _logger);
         await _invalidation.SubscribeAsync();
         _activityFlush = Authenticator.RunAsync(_stopping.Token);
         var where = new NpgsqlConnectionStringBuilder(Database.ConnectionString);

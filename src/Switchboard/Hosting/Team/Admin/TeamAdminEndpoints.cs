@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
 using Switchboard.Anthropic;
+using Switchboard.Config;
 using Switchboard.Team;
 
 namespace Switchboard.Hosting.Team.Admin;
@@ -25,10 +26,17 @@ internal sealed class TeamAdminEndpoints
         "The team admin API needs an admin key: the gateway's operator key (apiKey in its config) or the key of a user " +
         "whose role is admin (switchboard team users role <email> admin).") { ShouldRetry = false };
 
-    public static void Map(WebApplication app, TeamServices? team)
+    public static void Map(WebApplication app, TeamServices? team, ConfigStore config)
     {
         if (team is null) return;
         var lookup = new TeamAdminLookup(team);
+        var limits = new TeamAdminLimits(team, lookup);
+        var policies = new TeamAdminPolicies(team, lookup, config);
+        app.MapGet($"{Root}/limits", Admin(limits.ListAsync));
+        app.MapPut($"{Root}/limits", Admin(limits.SetAsync));
+        app.MapDelete($"{Root}/limits/{{limit}}", Admin(limits.DeleteAsync));
+        app.MapGet($"{Root}/groups/{{group}}/policy", Admin(policies.ShowAsync));
+        app.MapPut($"{Root}/groups/{{group}}/policy", Admin(policies.SetAsync));
         var users = new TeamAdminUsers(team, lookup);
         var groups = new TeamAdminGroups(team, lookup);
         var keys = new TeamAdminKeys(team, lookup);
@@ -75,6 +83,7 @@ internal sealed class TeamAdminEndpoints
             {
                 TeamStoreFailure.NotFound => AnthropicError.NotFound(ex.Message),
                 TeamStoreFailure.Conflict => new AnthropicError(StatusCodes.Status409Conflict, ErrorTypes.InvalidRequest, ex.Message),
+                TeamStoreFailure.Invalid => AnthropicError.InvalidRequest(ex.Message),
                 _ => AnthropicError.Api(ex.Message, StatusCodes.Status503ServiceUnavailable),
             };
         }

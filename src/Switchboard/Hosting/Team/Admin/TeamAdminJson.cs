@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Switchboard.Config;
 using Switchboard.Team;
 
 namespace Switchboard.Hosting.Team.Admin;
@@ -19,6 +20,11 @@ namespace Switchboard.Hosting.Team.Admin;
 [JsonSerializable(typeof(CreateGroupRequest))]
 [JsonSerializable(typeof(MemberRequest))]
 [JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(AdminLimitList))]
+[JsonSerializable(typeof(AdminLimitChange))]
+[JsonSerializable(typeof(SetLimitRequest))]
+[JsonSerializable(typeof(AdminGroupPolicy))]
+[JsonSerializable(typeof(AdminGroupPolicyChange))]
 internal sealed partial class TeamAdminJson : JsonSerializerContext;
 
 internal sealed record AdminUser(
@@ -70,3 +76,19 @@ internal sealed record CreateGroupRequest(string? Name);
 internal sealed record MemberRequest(string? User);
 
 internal sealed record CreateKeyRequest(string? Name, List<string>? Scopes, DateTimeOffset? ExpiresAt);
+
+internal sealed record AdminLimit(Guid Id, string Subject, Guid SubjectId, string Kind, string? Period, decimal Amount);
+
+internal sealed record AdminLimitList(List<AdminLimit> Limits);
+
+internal sealed record AdminLimitChange(AdminLimit? Limit, bool Deleted, bool ReplicasTold);
+
+/// <summary>A limit to set: <c>subject</c> is user, group or key; <c>of</c> names it as the other endpoints do (email, name, prefix or id).</summary>
+internal sealed record SetLimitRequest(string? Subject, string? Of, string? Kind, string? Period, decimal? Amount);
+
+/// <summary>A group's policy, in and out; routes and rules are in the config file's shape.</summary>
+internal sealed record AdminGroupPolicy(
+    List<string>? AllowedProviders, List<string>? AllowedModels, string? DefaultModel, RoutesConfig? Routes, List<RouteRule>? Rules);
+
+internal sealed record AdminGroupPolicyChange(string Group, AdminGroupPolicy Policy, bool ReplicasTold);
+

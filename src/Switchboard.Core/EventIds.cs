@@ -52,4 +52,7 @@ internal static class EventIds
     // Team mode at start (550s, leaving 500s to the team stores).
     public const int TeamReady = 550;
     public const int TeamRedisUnavailable = 551;
+    public const int TeamInvalidationResubscribed = 552;
+    public const int TeamInvalidationNotSubscribed = 553;
+    public const int TeamInvalidationNotPublished = 554;
 }

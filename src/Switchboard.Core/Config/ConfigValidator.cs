@@ -15,7 +15,7 @@ public static class ConfigValidator
         if (config.ProxyUrl is { } proxy && !proxy.Contains('$') && UpstreamProxy.Parse(proxy) is null)
             Add("$.proxyUrl", "must be an http:// or https:// URL such as http://127.0.0.1:7890");
         if (string.IsNullOrWhiteSpace(config.Host)) Add("$.host", "must not be empty");
-        else if (ExposedWithoutKey(config.Host, config.ApiKey))
+        else if (ExposedWithoutKey(config, config.ApiKey))
             Add("$.host", $"binding '{config.Host}' would expose the router beyond this machine; set apiKey first, " +
                           "or use 127.0.0.1");
         if (config.PingIntervalSeconds <= 0) Add("$.pingIntervalSeconds", "must be greater than 0");
@@ -66,13 +66,17 @@ public static class ConfigValidator
         if (team.PublicUrl is not { } url || (!url.Contains('$') &&
             !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")))
             add("$.team.publicUrl", "team mode needs the URL developers reach the gateway at, such as \"https://switchboard.example.com\"");
+        if (team.KeyCacheSeconds is < 0 or > 3600)
+            add("$.team.keyCacheSeconds", "must be from 0 to 3600 (seconds a replica trusts what it read about a key)");
     }
 
     /// <summary>
-    /// The one rule for who may bind where: anything but loopback needs a client key. The file is checked with the key as
-    /// written, the server again with its variable expanded (an empty <c>$VAR</c> is no key).
+    /// The one rule for who may bind where: anything but loopback needs a client key, or team mode, where every request
+    /// needs a user's key. The file is checked with the key as written, the server again with its variable expanded (an
+    /// empty <c>$VAR</c> is no key).
     /// </summary>
-    public static bool ExposedWithoutKey(string host, string? key) => !IsLoopback(host) && string.IsNullOrEmpty(key);
+    public static bool ExposedWithoutKey(SwitchboardConfig config, string? key) =>
+        !IsLoopback(config.Host) && config.Team is null && string.IsNullOrEmpty(key);
 
     /// <summary><c>localhost</c> or a loopback address (<c>127.0.0.1</c>, <c>::1</c>, bracketed or not).</summary>
     public static bool IsLoopback(string host)

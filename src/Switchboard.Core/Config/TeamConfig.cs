@@ -5,8 +5,11 @@ namespace Switchboard.Config;
 /// team mode on; without it Switchboard is the single-user router with its SQLite ledger, and nothing of team mode
 /// is loaded. Each value may be a <c>$VAR</c>, so the passwords in them need not live in the file.
 /// </summary>
-public sealed record TeamConfig
+/// <remarks>The defaults are constructor parameters so that the source-generated reader keeps them (see <see cref="SwitchboardConfig"/>).</remarks>
+public sealed record TeamConfig(int KeyCacheSeconds = TeamConfig.DefaultKeyCacheSeconds)
 {
+    public const int DefaultKeyCacheSeconds = 30;
+
     /// <summary>An Npgsql connection string (<c>Host=…;Database=…;Username=…;Password=…</c>): what must last.</summary>
     public string? Postgres { get; init; }
 
@@ -15,4 +18,10 @@ public sealed record TeamConfig
 
     /// <summary>The URL developers reach the gateway at (the load balancer's), for sign-in links and Claude Code's settings.</summary>
     public string? PublicUrl { get; init; }
+
+    /// <summary>
+    /// How long a replica trusts what it read about a key. Revocations reach every replica at once through Redis; this
+    /// bounds how stale an answer can be when that message is lost (Redis down). 0 reads the database on every request.
+    /// </summary>
+    public int KeyCacheSeconds { get; init; } = KeyCacheSeconds;
 }

@@ -16,7 +16,7 @@ namespace Switchboard.Team;
 /// request, cached or not.
 /// </summary>
 internal sealed partial class TeamAuthenticator(
-    NpgsqlDataSource database, TeamAuthenticatorOptions options, TimeProvider time, ILogger<TeamAuthenticator>? logger = null)
+    NpgsqlDataSource database, TeamAuthenticatorOptions options, TimeProvider time, ILogger<TeamAuthenticator>? logger = null) : ITeamCache
 {
     private sealed record CachedKey(StoredKey Key, TeamAuthentication Allowed, DateTimeOffset FetchedAt);
 

@@ -30,13 +30,20 @@ internal static class ClientAuth
         return Matches(headers[KeyHeader], key) || Matches(headers["x-api-key"], key) || Matches(BearerOf(headers), key);
     }
 
-    /// <summary>The client's headers as a flat list, minus whatever carried the Switchboard key.</summary>
-    public static List<KeyValuePair<string, string>> ForwardableHeaders(IHeaderDictionary headers, string? key)
+    /// <summary>
+    /// The client's headers as a flat list, minus whatever carried the Switchboard key. In team mode (the request
+    /// passed <see cref="Team.TeamGate"/>) no client credential goes anywhere: each carried the caller's team key, and
+    /// every provider uses the gateway's own credentials.
+    /// </summary>
+    public static List<KeyValuePair<string, string>> ForwardableHeaders(HttpContext context, string? key)
     {
+        var headers = context.Request.Headers;
+        var teamMode = Team.TeamCaller.IsSet(context);
         var list = new List<KeyValuePair<string, string>>(headers.Count + 2);
         foreach (var (name, values) in headers)
         {
             if (name.Equals(KeyHeader, StringComparison.OrdinalIgnoreCase)) continue;
+            if (teamMode && IsCredential(name)) continue;
             foreach (var value in values)
             {
                 if (value is null) continue;
@@ -46,6 +53,9 @@ internal static class ClientAuth
         }
         return list;
     }
+
+    private static bool IsCredential(string name) =>
+        name.Equals("x-api-key", StringComparison.OrdinalIgnoreCase) || name.Equals("authorization", StringComparison.OrdinalIgnoreCase);
 
     private static bool CarriesKey(string name, string value, string key) =>
         (name.Equals("x-api-key", StringComparison.OrdinalIgnoreCase) && Equal(value, key)) ||

@@ -40,7 +40,8 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
         List<string>? warnings = key.IsEmpty ? [key.EmptyProblem] : null;
         // Public, so a locked daemon can still say why: anyone may learn that it runs and how it is. Where the config
         // file is, its problems and the providers (URLs with their logins masked) are for callers with the key.
-        var full = ClientAuth.Check(context.Request.Headers, key) is null;
+        // In team mode a key-less config would let anyone in: there, only the operator key sees the details.
+        var full = (team is null || key.Required) && ClientAuth.Check(context.Request.Headers, key) is null;
         var teamHealth = team is null ? null : await team.CheckAsync(context.RequestAborted);
         var report = new HealthReport
         {
@@ -73,7 +74,7 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
     {
         var snapshot = configStore.Current;
         var config = snapshot.Config;
-        var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, ClientKey.Of(config).Value);
+        var clientHeaders = ClientAuth.ForwardableHeaders(context, ClientKey.Of(config).Value);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         budget.CancelAfter(ListingBudget);
         var listed = await Task.WhenAll(config.Providers.Select(async pair =>

@@ -39,7 +39,7 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             var model = request.Model!;
             var clientStreams = request.IsStreaming && !countTokens;
 
-            var clientHeaders = ClientAuth.ForwardableHeaders(context.Request.Headers, ClientKey.Of(snapshot.Config).Value);
+            var clientHeaders = ClientAuth.ForwardableHeaders(context, ClientKey.Of(snapshot.Config).Value);
             var decision = Router.Decide(request, clientHeaders, snapshot.Config, PinnedTarget(context));
             // From here on, the request as routing left it (without a CCR subagent tag); the parsed one stays as it
             // was, to tell whether the client's bytes can still be sent.

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Hosting.Team;
+using Switchboard.Team;
 
 namespace Switchboard.Hosting;
 
@@ -17,9 +19,13 @@ namespace Switchboard.Hosting;
 /// </summary>
 internal static class RequestGuard
 {
-    public static void Use(WebApplication app, ConfigStore config, ILogger logger) => app.Use(async (context, next) =>
+    public static void Use(WebApplication app, ConfigStore config, ILogger logger, TeamAuthenticator? team) => app.Use(async (context, next) =>
     {
-        if (Check(context, config.Current.Config) is { } refused)
+        var current = config.Current.Config;
+        var refused = Check(context, current, teamMode: team is not null);
+        if (refused is null && team is not null && IsProtected(context))
+            refused = await TeamGate.CheckAsync(context, team, ClientKey.Of(current));
+        if (refused is not null)
         {
             Log.RequestFailed(logger, context.Request.Method, context.Request.Path, refused.Status, refused.Type, refused.Message);
             await ErrorReplies.WriteAsync(context, refused);
@@ -28,8 +34,11 @@ internal static class RequestGuard
         await next(context);
     });
 
-    /// <summary>The error to answer with, or null when the request may proceed.</summary>
-    public static AnthropicError? Check(HttpContext context, SwitchboardConfig config)
+    /// <summary>
+    /// The error to answer with, or null when the request may proceed. In team mode the key is checked after this,
+    /// by <see cref="TeamGate"/>: every caller needs one, so any host name may be used.
+    /// </summary>
+    public static AnthropicError? Check(HttpContext context, SwitchboardConfig config, bool teamMode)
     {
         var request = context.Request;
         // Only endpoints routing found; a 404 or 405 is answered as it is, and says nothing worth guarding.
@@ -39,7 +48,7 @@ internal static class RequestGuard
 
         var key = ClientKey.Of(config);
         var host = request.Host.Host;
-        if (!key.Required && host.Length > 0 && !ConfigValidator.IsLoopback(host))
+        if (!key.Required && !teamMode && host.Length > 0 && !ConfigValidator.IsLoopback(host))
             return Refused($"'{host}' is not this machine's loopback address, and Switchboard has no apiKey: call it as " +
                            $"http://127.0.0.1:{request.Host.Port ?? config.Port}, or set apiKey in its config to be reached by other names.");
         if (endpoint is null) return null;
@@ -48,8 +57,11 @@ internal static class RequestGuard
             return new AnthropicError(StatusCodes.Status415UnsupportedMediaType, ErrorTypes.InvalidRequest,
                 $"{request.Method} {request.Path} takes a JSON body: send it with Content-Type: application/json" +
                 (request.ContentType is { Length: > 0 } sent ? $" (not {sent})." : "."));
-        return isPublic ? null : ClientAuth.Check(request.Headers, key);
+        return isPublic || teamMode ? null : ClientAuth.Check(request.Headers, key);
     }
+
+    private static bool IsProtected(HttpContext context) =>
+        context.GetEndpoint() is RouteEndpoint endpoint && endpoint.Metadata.GetMetadata<PublicEndpoint>() is null;
 
     /// <summary>
     /// Why the browser says this request comes from another site, or null. <c>same-site</c> is another site too:

@@ -88,7 +88,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
             loggerFactory.CreateLogger("Switchboard.Config"), options.ApplyOverrides);
         var config = configStore.Current.Config;
         var clientKey = ClientKey.Of(config);
-        if (ConfigValidator.ExposedWithoutKey(config.Host, clientKey.Value))
+        if (ConfigValidator.ExposedWithoutKey(config, clientKey.Value))
             throw new ConfigException([new ConfigError(options.Home.ConfigFile, "$.host",
                 $"refusing to bind '{config.Host}' without apiKey: anyone on the network could use your credentials" +
                 (clientKey.IsEmpty ? $" ({clientKey.EmptyProblem})" : ""))]);
@@ -103,7 +103,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
-        var team = TeamServices.Create(config, loggerFactory.CreateLogger("Switchboard.Team"));
+        var team = TeamServices.Create(config, loggerFactory, options.Time);
         TeamServices.Add(builder.Services, team);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -139,7 +139,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
             $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} is not served here. Switchboard " +
             "serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /health, GET /metrics, " +
             "GET /ui (the dashboard) and GET /.")));
-        RequestGuard.Use(_app, Config, logger);
+        RequestGuard.Use(_app, Config, logger, _team?.Authenticator);
 
         var trim = new IdleHeapTrim(_options.Time, logger);
         if (_options.TrimHeapWhenIdle) _ = trim.RunAsync(_app.Lifetime.ApplicationStopping);

@@ -17,16 +17,26 @@ internal sealed partial class TeamServices : IAsyncDisposable
 {
     private readonly ConfigurationOptions _redisOptions;
     private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
     private IConnectionMultiplexer? _redis;
+    private TeamInvalidation? _invalidation;
+    private Task _activityFlush = Task.CompletedTask;
 
-    private TeamServices(NpgsqlDataSource database, ConfigurationOptions redisOptions, ILogger logger)
+    private TeamServices(NpgsqlDataSource database, ConfigurationOptions redisOptions, TeamAuthenticator authenticator, ILogger logger)
     {
         Database = database;
         _redisOptions = redisOptions;
+        Authenticator = authenticator;
         _logger = logger;
     }
 
     public NpgsqlDataSource Database { get; }
+
+    /// <summary>Resolves every request's Switchboard key to a user, from this replica's short-lived cache.</summary>
+    public TeamAuthenticator Authenticator { get; }
+
+    /// <summary>Announces a changed key, user or group to every replica. Set by <see cref="StartAsync"/>.</summary>
+    public TeamInvalidation Invalidation => _invalidation ?? throw new InvalidOperationException("team mode has not started");
 
     /// <summary>The Redis connection; it reconnects by itself after an outage. Set by <see cref="StartAsync"/>.</summary>
     public IConnectionMultiplexer Redis => _redis ?? throw new InvalidOperationException("team mode has not started");
@@ -38,13 +48,17 @@ internal sealed partial class TeamServices : IAsyncDisposable
     /// Team mode's services for <paramref name="config"/>, or null without a <c>team</c> section. Values are
     /// <c>$VAR</c>-expanded here; a malformed address throws <see cref="TeamStoreException"/> saying what to fix.
     /// </summary>
-    public static TeamServices? Create(SwitchboardConfig config, ILogger logger)
+    public static TeamServices? Create(SwitchboardConfig config, ILoggerFactory loggers, TimeProvider time)
     {
         if (config.Team is not { } team) return null;
         var database = TeamDatabase.Create(EnvExpander.Expand(team.Postgres ?? ""));
         try
         {
-            return new TeamServices(database, TeamRedis.Parse(EnvExpander.Expand(team.Redis ?? "")), logger);
+            var redis = TeamRedis.Parse(EnvExpander.Expand(team.Redis ?? ""));
+            var authenticator = new TeamAuthenticator(database,
+                new TeamAuthenticatorOptions { CacheLifetime = TimeSpan.FromSeconds(team.KeyCacheSeconds) }, time,
+                loggers.CreateLogger<TeamAuthenticator>());
+            return new TeamServices(database, redis, authenticator, loggers.CreateLogger("Switchboard.Team"));
         }
         catch
         {
@@ -60,6 +74,8 @@ internal sealed partial class TeamServices : IAsyncDisposable
         services.AddSingleton(team);
         services.AddSingleton(team.Database);
         services.AddSingleton(_ => team.Redis);
+        services.AddSingleton(team.Authenticator);
+        services.AddSingleton(_ => team.Invalidation);
     }
 
     /// <summary>
@@ -72,6 +88,9 @@ internal sealed partial class TeamServices : IAsyncDisposable
         var applied = await TeamSchema.MigrateAsync(Database, cancellationToken);
         _redis = await TeamRedis.ConnectAsync(_redisOptions);
         if (!_redis.IsConnected) LogRedisUnavailable(_logger, RedisServer);
+        _invalidation = new TeamInvalidation(_redis, [Authenticator], _logger);
+        await _invalidation.SubscribeAsync();
+        _activityFlush = Authenticator.RunAsync(_stopping.Token);
         var where = new NpgsqlConnectionStringBuilder(Database.ConnectionString);
         LogReady(_logger, $"{where.Host}:{where.Port}/{where.Database}", TeamSchema.LatestVersion,
             applied.Count == 0 ? "none" : string.Join(", ", applied), RedisServer);
@@ -116,6 +135,11 @@ internal sealed partial class TeamServices : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The last key-use tallies are written before the database goes.
+        await _stopping.CancelAsync();
+        // Bounded: with PostgreSQL gone the last write would wait out Npgsql's connect timeout, and the tallies are only counts.
+        await _activityFlush.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        _stopping.Dispose();
         if (_redis is not null) await _redis.DisposeAsync();
         await Database.DisposeAsync();
     }

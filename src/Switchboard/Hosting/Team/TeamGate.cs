@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using Switchboard.Anthropic;
+using Switchboard.Team;
+
+namespace Switchboard.Hosting.Team;
+
+/// <summary>
+/// Team mode's answer to "who may call": every endpoint that is not public needs a user's Switchboard key, or the
+/// operator key (<c>apiKey</c>) where an administrator is expected. The key is resolved from this replica's cache
+/// (<see cref="TeamAuthenticator"/>), so an authorised request costs no database round trip.
+/// </summary>
+internal static class TeamGate
+{
+    /// <summary>The 401 or 403 to answer with, or null once <see cref="TeamCaller"/> says who is calling.</summary>
+    public static async ValueTask<AnthropicError?> CheckAsync(HttpContext context, TeamAuthenticator authenticator, ClientKey operatorKey)
+    {
+        var headers = context.Request.Headers;
+        if (operatorKey.Value is { Length: > 0 } && ClientAuth.Check(headers, operatorKey) is null)
+        {
+            TeamCaller.SetOperator(context);
+            return UsersOnly(context.Request.Path) ? OperatorCannotSend : null;
+        }
+        var presented = PresentedKey.From(headers["x-api-key"], headers.Authorization);
+        var answer = await authenticator.AuthenticateAsync(presented, context.RequestAborted);
+        if (answer.Principal is not { } principal)
+            // Asking again with the same key cannot help; without this Claude Code retries for minutes before it says so.
+            return AnthropicError.Authentication(answer.Message) with { ShouldRetry = false };
+        TeamCaller.SetUser(context, principal);
+        return null;
+    }
+
+    // Messages are charged to a user: the operator key has none.
+    private static bool UsersOnly(PathString path) => path.Value is { } value && value.EndsWith("/v1/messages", StringComparison.Ordinal);
+
+    private static readonly AnthropicError OperatorCannotSend = new(StatusCodes.Status403Forbidden, ErrorTypes.Permission,
+        "The gateway's operator key (apiKey) administers the gateway and belongs to no user, so it sends no messages: " +
+        "use a user's Switchboard key (switchboard team key create).") { ShouldRetry = false };
+}

@@ -3,8 +3,11 @@ using Microsoft.Data.Sqlite;
 namespace Switchboard.Ledger;
 
 /// <summary>The ledger's reads: recent requests, totals and series by a grouping, and latencies.</summary>
-public sealed partial class UsageLedger
+public sealed partial class UsageLedger : IUsageReader
 {
+    /// <summary>The file is one user's: it records no caller, so grouping by one puts everything under "".</summary>
+    public bool KnowsCallers => false;
+
     /// <summary>Requests in [from, to), newest first, at most <paramref name="limit"/>.</summary>
     public IReadOnlyList<RequestRecord> Recent(DateTimeOffset from, DateTimeOffset to, int limit)
     {
@@ -134,6 +137,7 @@ public sealed partial class UsageLedger
         UsageGrouping.Duty => "duty",
         UsageGrouping.Session => "session",
         UsageGrouping.RequestedModel => "requested_model",
+        UsageGrouping.User or UsageGrouping.Group or UsageGrouping.Key or UsageGrouping.Replica => "NULL",
         _ => throw new ArgumentOutOfRangeException(nameof(by), by, null),
     };
 

@@ -3,7 +3,7 @@ namespace Switchboard.Ledger;
 /// <summary>What a group of requests (one provider, one model, one hour…) added up to.</summary>
 public sealed record UsageTotals
 {
-    /// <summary>The group: a provider, <c>provider:model</c>, a duty or a session ("" when unknown).</summary>
+    /// <summary>The group: a provider, <c>provider:model</c>, a duty, a session, or in team mode a user, group, key or replica ("" when unknown).</summary>
     public required string Key { get; init; }
 
     /// <summary>The start of the time bucket, for series.</summary>
@@ -47,4 +47,16 @@ public enum UsageGrouping
     Duty,
     Session,
     RequestedModel,
+
+    /// <summary>Team mode: the user's email.</summary>
+    User,
+
+    /// <summary>Team mode: the name of the group the request was billed to.</summary>
+    Group,
+
+    /// <summary>Team mode: the key's visible prefix.</summary>
+    Key,
+
+    /// <summary>Team mode: the replica that answered.</summary>
+    Replica,
 }

@@ -117,8 +117,10 @@ public sealed class SwitchboardServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var usage = LedgerServices.Create(options.Home, configStore, loggerFactory.CreateLogger("Switchboard.Ledger"), options.Time);
-        var server = new SwitchboardServer(app, upstream, options, configStore, usage, subscription, team);
+        SwitchboardServer? server = null;
+        var usage = LedgerServices.Create(options.Home, configStore, loggerFactory.CreateLogger("Switchboard.Ledger"), options.Time,
+            team, () => TeamHealthProbe.ReplicaIdOf(server!.Address));
+        server = new SwitchboardServer(app, upstream, options, configStore, usage, subscription, team);
         server.MapEndpoints();
         return server;
     }
@@ -143,7 +145,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
 
         var trim = new IdleHeapTrim(_options.Time, logger);
         if (_options.TrimHeapWhenIdle) _ = trim.RunAsync(_app.Lifetime.ApplicationStopping);
-        var handleMessages = trim.Around(UsageCapture.Recording(messages.HandleMessagesAsync, _usage.Recorder, _options.Time));
+        var handleMessages = trim.Around(UsageCapture.Recording(messages.HandleMessagesAsync, _usage.Recorder, _options.Time, _team is not null));
         var handleCountTokens = trim.Around(messages.HandleCountTokensAsync);
         _app.MapPost("/v1/messages", handleMessages);
         _app.MapPost("/v1/messages/count_tokens", handleCountTokens);

@@ -113,19 +113,7 @@ public sealed partial class UsageLedger : IUsageReader
         var first = bucketMs is null ? 1 : 2;
         while (reader.Read())
         {
-            rows.Add(key(reader) with
-            {
-                Requests = reader.GetInt64(first),
-                Errors = reader.GetInt64(first + 1),
-                InputTokens = reader.GetInt64(first + 2),
-                OutputTokens = reader.GetInt64(first + 3),
-                CacheReadTokens = reader.GetInt64(first + 4),
-                CacheWriteTokens = reader.GetInt64(first + 5),
-                Cost = reader.GetDouble(first + 6),
-                RequestedCost = reader.GetDouble(first + 7),
-                Savings = reader.GetDouble(first + 8),
-                Unpriced = reader.GetInt64(first + 9),
-            });
+            rows.Add(UsageTotals.WithSums(key(reader), reader, first));
         }
         return rows;
     }

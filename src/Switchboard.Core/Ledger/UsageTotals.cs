@@ -22,6 +22,24 @@ public sealed record UsageTotals
     /// <summary>Requests whose model has no known price (counted at zero cost).</summary>
     public long Unpriced { get; init; }
 
+    /// <summary>
+    /// <paramref name="group"/> with the sums both ledgers' queries select in the same order from column
+    /// <paramref name="first"/>: requests, errors, the four token counts, cost, requested cost, savings, unpriced.
+    /// </summary>
+    internal static UsageTotals WithSums(UsageTotals group, System.Data.Common.DbDataReader reader, int first) => group with
+    {
+        Requests = reader.GetInt64(first),
+        Errors = reader.GetInt64(first + 1),
+        InputTokens = reader.GetInt64(first + 2),
+        OutputTokens = reader.GetInt64(first + 3),
+        CacheReadTokens = reader.GetInt64(first + 4),
+        CacheWriteTokens = reader.GetInt64(first + 5),
+        Cost = reader.GetDouble(first + 6),
+        RequestedCost = reader.GetDouble(first + 7),
+        Savings = reader.GetDouble(first + 8),
+        Unpriced = reader.GetInt64(first + 9),
+    };
+
     /// <summary>The groups added up, under <paramref name="key"/>.</summary>
     public static UsageTotals Sum(string key, IEnumerable<UsageTotals> groups) => groups.Aggregate(
         new UsageTotals { Key = key },

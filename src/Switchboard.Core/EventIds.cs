@@ -32,6 +32,9 @@ internal static class EventIds
     public const int LedgerPruned = 202;
     public const int LedgerPruneFailed = 203;
     public const int LedgerAbandoned = 204;
+    public const int LedgerWriteRetrying = 205;
+    public const int LedgerWriteRecovered = 206;
+    public const int TeamLedgerReadFailed = 220;
     public const int LedgerUnavailable = 210;
 
     // Providers.

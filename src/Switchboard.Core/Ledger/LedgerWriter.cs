@@ -7,8 +7,11 @@ namespace Switchboard.Ledger;
 /// <summary>
 /// Writes records to the ledger off the request path. <see cref="Record"/> only queues (a bounded queue: memory stays
 /// bounded whatever the disk does); one background loop appends what has queued up in one transaction per batch and
-/// deletes what is past retention once an hour. When the queue is full the record is dropped, counted in
+/// deletes what is past retention once an hour. When the queue is full the newest record is dropped (the ones queued
+/// earlier keep their place, so what is written stays in order with the loss at the end), counted in
 /// <see cref="Dropped"/> and logged (the first loss at once, then at most every <see cref="LossLogInterval"/>).
+/// Each record gets its id as it joins a batch; with a <see cref="LedgerRetry"/> a refused batch is kept and sent
+/// again with the same ids (the team ledger counts it once), without one it is counted in <see cref="Failed"/>.
 /// </summary>
 public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
 {
@@ -22,17 +25,22 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Channel<RequestRecord> _queue;
+    private readonly LedgerRetry? _retry;
+    private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private int _abandoned;
     private long _dropped;
     private long _droppedLogged;
     private long _lastLossLog = long.MinValue;
     private long _written;
     private long _failed;
+    private long _retries;
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     public LedgerWriter(ILedgerStore store, Func<LedgerConfig> config, ILogger logger, TimeProvider? time = null,
-        int capacity = DefaultCapacity)
+        int capacity = DefaultCapacity, LedgerRetry? retry = null)
     {
+        _retry = retry;
         _store = store;
         _config = config;
         _logger = logger;
@@ -53,6 +61,9 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
 
     /// <summary>Records the store refused (a full disk, a broken file); each failure is logged.</summary>
     public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Attempts the store refused for a passing reason, each followed by another (with a <see cref="LedgerRetry"/>).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
 
     public int Queued => _queue.Reader.Count;
 
@@ -80,36 +91,69 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<RequestRecord>(MaxBatch);
-        Prune();
-        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        var ids = new List<Guid>(MaxBatch);
+        try
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record)) batch.Add(record);
-            try
+            await PruneAsync().ConfigureAwait(false);
+            while (await _queue.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
             {
-                _store.Append(batch);
-                Interlocked.Add(ref _written, batch.Count);
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record))
+                {
+                    batch.Add(record);
+                    ids.Add(Guid.CreateVersion7(record.Time));
+                }
+                await WriteAsync(batch, ids).ConfigureAwait(false);
+                batch.Clear();
+                ids.Clear();
+                ReportLoss(force: false);
+                if (_time.GetUtcNow() >= _nextPrune) await PruneAsync().ConfigureAwait(false);
             }
-            catch (Exception ex)
-            {
-                Interlocked.Add(ref _failed, batch.Count);
-                LogWriteFailed(_logger, ex, batch.Count);
-            }
-            batch.Clear();
-            ReportLoss(force: false);
-            if (_time.GetUtcNow() >= _nextPrune) Prune();
+        }
+        catch (Exception) when (_stopping.IsCancellationRequested)
+        {
+            // Stopped past its deadline: what the batch and the queue still hold is given up (and logged by StopAsync).
+            _abandoned = batch.Count + _queue.Reader.Count;
         }
     }
 
-    private void Prune()
+    /// <summary>Appends one batch; with a retry policy, sends it again (same ids) until it is written or the writer stops.</summary>
+    private async Task WriteAsync(List<RequestRecord> batch, List<Guid> ids)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _store.AppendAsync(batch, ids, _stopping.Token).ConfigureAwait(false);
+                Interlocked.Add(ref _written, batch.Count);
+                if (attempt > 1) LogRecovered(_logger, batch.Count, attempt);
+                return;
+            }
+            catch (Exception ex) when (!_stopping.IsCancellationRequested)
+            {
+                if (_retry is not { } retry || !retry.IsTransient(ex))
+                {
+                    Interlocked.Add(ref _failed, batch.Count);
+                    LogWriteFailed(_logger, ex, batch.Count);
+                    return;
+                }
+                Interlocked.Increment(ref _retries);
+                // One line per outage: the same batch is retried until it goes through, and that says so too.
+                if (attempt == 1) LogRetrying(_logger, ex, batch.Count, _queue.Reader.Count);
+                await Task.Delay(retry.DelayBefore(attempt), _time, _stopping.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task PruneAsync()
     {
         var now = _time.GetUtcNow();
         _nextPrune = now + PruneInterval;
         try
         {
-            var deleted = _store.DeleteBefore(now.AddDays(-_config().RetentionDays));
+            var deleted = await _store.DeleteBeforeAsync(now.AddDays(-_config().RetentionDays), _stopping.Token).ConfigureAwait(false);
             if (deleted > 0) LogPruned(_logger, deleted, _config().RetentionDays);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
         {
             LogPruneFailed(_logger, ex);
         }
@@ -121,7 +165,11 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
         _queue.Writer.TryComplete();
         await Task.WhenAny(_loop, Task.Delay(timeout, _time)).ConfigureAwait(false);
         ReportLoss(force: true);
-        if (!_loop.IsCompleted) LogAbandoned(_logger, _queue.Reader.Count);
+        if (_loop.IsCompleted) return;
+        // Past the deadline: stop waiting on the store (a retry's delay, a database that does not answer).
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAny(_loop, Task.Delay(TimeSpan.FromSeconds(1), _time)).ConfigureAwait(false);
+        LogAbandoned(_logger, _loop.IsCompleted ? _abandoned : _queue.Reader.Count);
     }
 
     public ValueTask DisposeAsync() => new(StopAsync(TimeSpan.FromSeconds(5)));
@@ -132,6 +180,13 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
 
     [LoggerMessage(EventIds.LedgerWriteFailed, LogLevel.Error, "Usage ledger: {Count} request(s) could not be written")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventIds.LedgerWriteRetrying, LogLevel.Warning,
+        "Usage ledger: {Count} request(s) could not be written yet; keeping them and trying again ({Queued} more waiting)")]
+    private static partial void LogRetrying(ILogger logger, Exception exception, int count, int queued);
+
+    [LoggerMessage(EventIds.LedgerWriteRecovered, LogLevel.Information, "Usage ledger: {Count} request(s) written at attempt {Attempt}")]
+    private static partial void LogRecovered(ILogger logger, int count, int attempt);
 
     [LoggerMessage(EventIds.LedgerPruned, LogLevel.Information, "Usage ledger: deleted {Count} request(s) older than {Days} days")]
     private static partial void LogPruned(ILogger logger, int count, int days);

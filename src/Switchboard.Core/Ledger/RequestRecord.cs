@@ -49,5 +49,13 @@ public sealed record RequestRecord
     /// <summary>Requested cost minus actual cost, when both are known.</summary>
     public double? Savings => Cost is { } cost && RequestedCost is { } requested ? requested - cost : null;
 
+    /// <summary>Team mode: who asked (the key's user), with which key, billed to which group; null on the local path.</summary>
+    public Guid? UserId { get; init; }
+    public Guid? KeyId { get; init; }
+    public Guid? GroupId { get; init; }
+
+    /// <summary>Team mode: the replica that answered, as the team ledger read it back (its writer stamps its own).</summary>
+    public string? Replica { get; init; }
+
     public bool Failed => Status >= 400 || Error is not null;
 }

@@ -3,8 +3,11 @@ using Microsoft.Data.Sqlite;
 namespace Switchboard.Ledger;
 
 /// <summary>The ledger's reads: recent requests, totals and series by a grouping, and latencies.</summary>
-public sealed partial class UsageLedger
+public sealed partial class UsageLedger : IUsageReader
 {
+    /// <summary>The file is one user's: it records no caller, so grouping by one puts everything under "".</summary>
+    public bool KnowsCallers => false;
+
     /// <summary>Requests in [from, to), newest first, at most <paramref name="limit"/>.</summary>
     public IReadOnlyList<RequestRecord> Recent(DateTimeOffset from, DateTimeOffset to, int limit)
     {
@@ -110,19 +113,7 @@ public sealed partial class UsageLedger
         var first = bucketMs is null ? 1 : 2;
         while (reader.Read())
         {
-            rows.Add(key(reader) with
-            {
-                Requests = reader.GetInt64(first),
-                Errors = reader.GetInt64(first + 1),
-                InputTokens = reader.GetInt64(first + 2),
-                OutputTokens = reader.GetInt64(first + 3),
-                CacheReadTokens = reader.GetInt64(first + 4),
-                CacheWriteTokens = reader.GetInt64(first + 5),
-                Cost = reader.GetDouble(first + 6),
-                RequestedCost = reader.GetDouble(first + 7),
-                Savings = reader.GetDouble(first + 8),
-                Unpriced = reader.GetInt64(first + 9),
-            });
+            rows.Add(UsageTotals.WithSums(key(reader), reader, first));
         }
         return rows;
     }
@@ -134,6 +125,7 @@ public sealed partial class UsageLedger
         UsageGrouping.Duty => "duty",
         UsageGrouping.Session => "session",
         UsageGrouping.RequestedModel => "requested_model",
+        UsageGrouping.User or UsageGrouping.Group or UsageGrouping.Key or UsageGrouping.Replica => "NULL",
         _ => throw new ArgumentOutOfRangeException(nameof(by), by, null),
     };
 

@@ -68,6 +68,16 @@ public sealed partial class UsageLedger : ILedgerStore
         return connection;
     }
 
+    /// <summary>The file keys rows by its own row id: the writer's ids matter only to stores that retry.</summary>
+    Task ILedgerStore.AppendAsync(IReadOnlyList<RequestRecord> records, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
+    {
+        Append(records);
+        return Task.CompletedTask;
+    }
+
+    Task<int> ILedgerStore.DeleteBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        Task.FromResult(DeleteBefore(cutoff));
+
     /// <summary>Appends records in one transaction.</summary>
     public void Append(IReadOnlyCollection<RequestRecord> records)
     {

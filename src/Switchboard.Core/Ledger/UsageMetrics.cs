@@ -75,6 +75,8 @@ public sealed class UsageMetrics
             text.Append("switchboard_ledger_dropped_total ").Append(ledger.Dropped).Append('\n');
             Header(text, "switchboard_ledger_failed_total", "counter", "Requests the ledger failed to write.");
             text.Append("switchboard_ledger_failed_total ").Append(ledger.Failed).Append('\n');
+            Header(text, "switchboard_ledger_retries_total", "counter", "Ledger writes refused for a passing reason and tried again.");
+            text.Append("switchboard_ledger_retries_total ").Append(ledger.Retries).Append('\n');
             Header(text, "switchboard_ledger_queue_length", "gauge", "Requests waiting to be written to the ledger.");
             text.Append("switchboard_ledger_queue_length ").Append(ledger.Queued).Append('\n');
         }
@@ -93,13 +95,13 @@ public sealed class UsageMetrics
         }
     }
 
-    private static void Header(StringBuilder text, string name, string type, string help) =>
+    internal static void Header(StringBuilder text, string name, string type, string help) =>
         text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n')
             .Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
 
     internal static string Number(double value) => value.ToString("0.#########", CultureInfo.InvariantCulture);
 
-    private static string Escape(string value) =>
+    internal static string Escape(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)
             .Replace("\n", "\\n", StringComparison.Ordinal);
 

@@ -15,10 +15,15 @@ public sealed record UsageSummary
     public required List<UsageTotals> SeriesByDuty { get; init; }
     public required List<LatencyPercentiles> Latency { get; init; }
 
+    /// <summary>Team mode: who used it, by user, group and key, across every replica (absent on the local path).</summary>
+    public List<UsageTotals>? ByUser { get; init; }
+    public List<UsageTotals>? ByGroup { get; init; }
+    public List<UsageTotals>? ByKey { get; init; }
+
     /// <summary>Requests lost since the daemon started because the ledger's queue was full.</summary>
     public long LedgerDropped { get; init; }
 
-    public static UsageSummary Read(UsageLedger ledger, UsagePeriod period, long ledgerDropped = 0)
+    public static UsageSummary Read(IUsageReader ledger, UsagePeriod period, long ledgerDropped = 0)
     {
         var (from, to) = (period.From, period.To);
         var byProvider = ledger.Totals(from, to, UsageGrouping.Provider).ToList();
@@ -39,6 +44,9 @@ public sealed record UsageSummary
                 .Select(pair => LatencyPercentiles.Of(pair.Key, pair.Value.Latency, pair.Value.FirstByte))
                 .ToList(),
             LedgerDropped = ledgerDropped,
+            ByUser = ledger.KnowsCallers ? ledger.Totals(from, to, UsageGrouping.User).ToList() : null,
+            ByGroup = ledger.KnowsCallers ? ledger.Totals(from, to, UsageGrouping.Group).ToList() : null,
+            ByKey = ledger.KnowsCallers ? ledger.Totals(from, to, UsageGrouping.Key).ToList() : null,
         };
     }
 }

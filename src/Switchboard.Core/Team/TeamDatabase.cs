@@ -32,10 +32,28 @@ internal static class TeamDatabase
         }
         catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            var parsed = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-            throw new TeamStoreException(
-                $"PostgreSQL at {parsed.Host}:{parsed.Port} (database '{parsed.Database}', user '{parsed.Username}') cannot be used: " +
-                $"{ex.Message.TrimEnd('.')}. Start it, or fix team.postgres in the config.", ex);
+            throw Unusable(database, ex);
         }
+    }
+
+    /// <summary><see cref="OpenAsync"/> for the few readers that are synchronous (the ledger's reports).</summary>
+    public static NpgsqlConnection Open(NpgsqlDataSource database)
+    {
+        try
+        {
+            return database.OpenConnection();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            throw Unusable(database, ex);
+        }
+    }
+
+    private static TeamStoreException Unusable(NpgsqlDataSource database, Exception ex)
+    {
+        var parsed = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        return new TeamStoreException(
+            $"PostgreSQL at {parsed.Host}:{parsed.Port} (database '{parsed.Database}', user '{parsed.Username}') cannot be used: " +
+            $"{ex.Message.TrimEnd('.')}. Start it, or fix team.postgres in the config.", ex);
     }
 }

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Routing;
 using Switchboard.Anthropic;
 using Switchboard.Config;
 using Switchboard.Hosting;
+using Switchboard.Hosting.Team;
+using Switchboard.Team.Ledger;
 using Switchboard.Ledger;
 
 namespace Switchboard.Dashboard;
@@ -71,23 +73,32 @@ internal sealed class DashboardEndpoints(ConfigStore config, LedgerServices usag
         await resource.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
-    private Task SummaryAsync(HttpContext context)
-    {
-        if (UsagePeriod.Parse(context.Request.Query["period"], time) is not { } period)
-            return BadPeriod(context);
-        if (usage.Ledger is not { } ledger) return NoLedger(context);
-        var summary = UsageSummary.Read(ledger, period, usage.Writer?.Dropped ?? 0);
-        return context.Response.WriteAsJsonAsync(summary, UsageJson.Default.UsageSummary, cancellationToken: context.RequestAborted);
-    }
+    private Task SummaryAsync(HttpContext context) => ReadAsync(context, (ledger, period) =>
+        context.Response.WriteAsJsonAsync(UsageSummary.Read(ledger, period, usage.Writer?.Dropped ?? 0), UsageJson.Default.UsageSummary,
+            cancellationToken: context.RequestAborted));
 
-    private Task RequestsAsync(HttpContext context)
+    private Task RequestsAsync(HttpContext context) => ReadAsync(context, (ledger, period) =>
     {
-        if (UsagePeriod.Parse(context.Request.Query["period"], time) is not { } period)
-            return BadPeriod(context);
-        if (usage.Ledger is not { } ledger) return NoLedger(context);
         var limit = int.TryParse(context.Request.Query["limit"], out var requested) ? Math.Clamp(requested, 1, 1000) : 200;
         var records = ledger.Recent(period.From, period.To, limit).ToList();
         return context.Response.WriteAsJsonAsync(records, UsageJson.Default.ListRequestRecord, cancellationToken: context.RequestAborted);
+    });
+
+    /// <summary>Reads the ledger (the file, or in team mode PostgreSQL) for the period the query names.</summary>
+    private Task ReadAsync(HttpContext context, Func<IUsageReader, UsagePeriod, Task> read)
+    {
+        if (UsagePeriod.Parse(context.Request.Query["period"], time) is not { } period)
+            return BadPeriod(context);
+        if (usage.Reader is not { } ledger) return NoLedger(context);
+        if (!TeamUsageAccess.Allowed(context)) return ErrorReplies.WriteAsync(context, TeamUsageAccess.AdminsOnly);
+        try
+        {
+            return read(ledger, period);
+        }
+        catch (Exception ex) when (ledger.KnowsCallers && TeamUsageAccess.IsUnavailable(ex))
+        {
+            return ErrorReplies.WriteAsync(context, TeamUsageAccess.Unavailable(ex));
+        }
     }
 
     /// <summary>Server-sent events, one <c>request</c> event per finished request, until the page or the daemon goes.</summary>
@@ -157,7 +168,10 @@ internal sealed class DashboardEndpoints(ConfigStore config, LedgerServices usag
     private Task MetricsAsync(HttpContext context)
     {
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-        return context.Response.WriteAsync(usage.Metrics.Write(usage.Writer), Encoding.UTF8, context.RequestAborted);
+        var text = usage.Metrics.Write(usage.Writer);
+        if (usage.Reader is { KnowsCallers: true } team && TeamUsageAccess.Allowed(context) && UsagePeriod.Parse("today", time) is { } today)
+            text += TeamUsageMetrics.Write(team, today);
+        return context.Response.WriteAsync(text, Encoding.UTF8, context.RequestAborted);
     }
 
     private static Task BadPeriod(HttpContext context) => ErrorReplies.WriteAsync(context,

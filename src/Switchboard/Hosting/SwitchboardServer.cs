@@ -124,8 +124,10 @@ public sealed class SwitchboardServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var usage = LedgerServices.Create(options.Home, configStore, loggerFactory.CreateLogger("Switchboard.Ledger"), options.Time);
-        var server = new SwitchboardServer(app, upstream, options, configStore, usage, subscription, team);
+        SwitchboardServer? server = null;
+        var usage = LedgerServices.Create(options.Home, configStore, loggerFactory.CreateLogger("Switchboard.Ledger"), options.Time,
+            team, () => TeamHealthProbe.ReplicaIdOf(server!.Address));
+        server = new SwitchboardServer(app, upstream, options, configStore, usage, subscription, team);
         server.MapEndpoints();
         return server;
     }
@@ -158,7 +160,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
             _team!.AddCache(limits.Book);
         }
         var send = limits is null ? messages.HandleMessagesAsync : limits.Around(messages.HandleMessagesAsync);
-        var handleMessages = trim.Around(UsageCapture.Recording(send, _usage.Recorder, _options.Time));
+        var handleMessages = trim.Around(UsageCapture.Recording(send, _usage.Recorder, _options.Time, _team is not null));
         var handleCountTokens = trim.Around(messages.HandleCountTokensAsync);
         _app.MapPost("/v1/messages", handleMessages);
         _app.MapPost("/v1/messages/count_tokens", handleCountTokens);

@@ -50,7 +50,8 @@ internal sealed class UsageCapture(TimeProvider time, long started, DateTimeOffs
     /// Wraps an endpoint so each request that got as far as a provider is recorded once it has been answered.
     /// Requests refused before routing (a wrong key, a malformed body) are not usage and are not recorded.
     /// </summary>
-    public static RequestDelegate Recording(RequestDelegate endpoint, IUsageRecorder recorder, TimeProvider time) => async context =>
+    /// <param name="teamMode">Whether the record names its caller (<see cref="Team.TeamCaller"/>); the local path never looks.</param>
+    public static RequestDelegate Recording(RequestDelegate endpoint, IUsageRecorder recorder, TimeProvider time, bool teamMode = false) => async context =>
     {
         var capture = new UsageCapture(time, time.GetTimestamp(), time.GetUtcNow(), context.Request.Headers[SessionHeader]);
         context.Features.Set(capture);
@@ -65,14 +66,16 @@ internal sealed class UsageCapture(TimeProvider time, long started, DateTimeOffs
         }
         finally
         {
-            if (capture.ToRecord(context) is { } record) recorder.Record(record);
+            if (capture.ToRecord(context, teamMode) is { } record) recorder.Record(record);
         }
     };
 
     /// <summary>The record of the request so far (unpriced), or null when it never reached a provider.</summary>
-    internal RequestRecord? ToRecord(HttpContext context)
+    internal RequestRecord? ToRecord(HttpContext context, bool teamMode)
     {
         if (_target is null || _requestedModel is null) return null;
+        // The group billed is the first of the caller's groups (they come ordered by name), until groups say otherwise.
+        var caller = teamMode ? Team.TeamCaller.Of(context) : null;
         var aborted = context.RequestAborted.IsCancellationRequested;
         var status = aborted ? StatusClientClosed : context.Response.StatusCode;
         var error = aborted ? "client_closed" : Reply.Error ?? (status >= 400 ? AnthropicError.TypeForStatus(status) : null);
@@ -95,6 +98,9 @@ internal sealed class UsageCapture(TimeProvider time, long started, DateTimeOffs
             Error = error,
             Fallbacks = Fallbacks,
             Streamed = _streamed,
+            UserId = caller?.UserId,
+            KeyId = caller?.KeyId,
+            GroupId = caller is { GroupIds.Count: > 0 } ? caller.GroupIds[0] : null,
         };
     }
 

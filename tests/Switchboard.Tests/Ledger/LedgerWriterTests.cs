@@ -93,17 +93,18 @@ public sealed class LedgerWriterTests
 
         public void Release() => _gate.Set();
 
-        public void Append(IReadOnlyCollection<RequestRecord> records)
+        public Task AppendAsync(IReadOnlyList<RequestRecord> records, IReadOnlyList<Guid> ids, CancellationToken cancellationToken)
         {
             Blocked.TrySetResult();
-            _gate.Wait(TimeSpan.FromSeconds(60));
+            _gate.Wait(TimeSpan.FromSeconds(60), cancellationToken);
             foreach (var record in records) Written.Enqueue(record);
+            return Task.CompletedTask;
         }
 
-        public int DeleteBefore(DateTimeOffset cutoff)
+        public Task<int> DeleteBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
         {
             Started.TrySetResult();
-            return 0;
+            return Task.FromResult(0);
         }
     }
 }

@@ -13,7 +13,10 @@ internal sealed class TeamHealthProbe(TeamServices team, ConfigStore configStore
 
     private readonly ConfigHash _hash = new(configStore);
 
-    public string ReplicaId => $"{Environment.MachineName}:{address().Port}:{Environment.ProcessId}";
+    public string ReplicaId => ReplicaIdOf(address());
+
+    /// <summary>The id of the replica listening at <paramref name="listening"/>: in <c>/health</c> and in the team ledger.</summary>
+    public static string ReplicaIdOf(Uri listening) => $"{Environment.MachineName}:{listening.Port}:{Environment.ProcessId}";
 
     public string ConfigHash => _hash.Current;
 

@@ -163,7 +163,7 @@ internal sealed partial class TeamLimitsGate(TeamServices team, ConfigStore conf
     /// <summary>Frees the slots and charges tokens and cost, after the reply, without holding the request up.</summary>
     private void Settle(HttpContext context, LimitAdmission admission)
     {
-        var record = UsageCapture.Of(context)?.ToRecord(context);
+        var record = UsageCapture.Of(context)?.ToRecord(context, teamMode: true);
         var tokens = record is null ? 0 : record.InputTokens + record.OutputTokens + record.CacheWriteTokens;
         var cost = record is null ? 0m : (decimal)(prices().Price(record).Cost ?? 0);
         _ = SettleAsync(admission, tokens, cost);

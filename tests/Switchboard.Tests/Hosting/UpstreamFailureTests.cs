@@ -35,9 +35,19 @@ public sealed class UpstreamFailureTests
         await using var switchboard = await RunningSwitchboard.StartAsync(
             RunningSwitchboard.AnthropicConfig(upstream.BaseUrl, """, "timeoutSeconds": 600"""), options => options with { Time = time });
 
-        // When its ten minutes pass, on that clock, for each attempt
-        using var response = await time.AdvanceUntilAsync(
-            switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel), TimeSpan.FromSeconds(600));
+        // When its ten minutes pass, on that clock, for each attempt once it has reached the upstream (the clock moves
+        // in small steps until then, for the backoff between attempts, far too little to time an attempt out early)
+        var pending = switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request()), Cancel);
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            for (var step = 0; step < 200 && upstream.Requests.Count < attempt && !pending.IsCompleted; step++)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                await Task.WhenAny(pending, Task.Delay(25, Cancel));
+            }
+            time.Advance(TimeSpan.FromSeconds(600));
+        }
+        using var response = await pending.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
 
         // Then the client gets a 504 naming the timeout, after the first attempt and the default two retries
         (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.GatewayTimeout, "api_error")).ShouldContain("did not answer within 600 s");

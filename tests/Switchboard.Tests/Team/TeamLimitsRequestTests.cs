@@ -139,13 +139,14 @@ public sealed class TeamLimitsRequestTests(PostgresServer postgres, RedisServer 
         await LimitCountersTests.LedgerRowAsync(team.Database, team.UserId, new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero), 2.00);
         var replica = (await team.ReplicasAsync(1))[0];
 
+        // The usage first: the request below is written to the shared ledger too, in the background.
+        using var usage = await team.UsageAsync(replica);
+        (await usage.Content.ReadAsStringAsync(Cancel)).ShouldBe(
+            """{"extra_usage":{"is_enabled":true,"monthly_limit":null,"used_credits":325,"utilization":null,"currency":"USD","daily":{"limit":null,"used_credits":125,"utilization":null},"weekly":{"limit":null,"used_credits":325,"utilization":null}},"limits":[]}""");
         using var reply = await team.SendAsync(replica);
 
         reply.StatusCode.ShouldBe(HttpStatusCode.OK);
         reply.Headers.Select(header => header.Key).ShouldNotContain(name => name.StartsWith("anthropic-ratelimit-", StringComparison.OrdinalIgnoreCase));
-        using var usage = await team.UsageAsync(replica);
-        (await usage.Content.ReadAsStringAsync(Cancel)).ShouldBe(
-            """{"extra_usage":{"is_enabled":true,"monthly_limit":null,"used_credits":325,"utilization":null,"currency":"USD","daily":{"limit":null,"used_credits":125,"utilization":null},"weekly":{"limit":null,"used_credits":325,"utilization":null}},"limits":[]}""");
     }
 
     [Fact]

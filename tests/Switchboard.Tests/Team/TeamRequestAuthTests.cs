@@ -130,6 +130,29 @@ public sealed class TeamRequestAuthTests(PostgresServer postgres, RedisServer re
     }
 
     [Fact]
+    public async Task PostgresDown_AKeyTheReplicaHolds_StillWorks_AndANewOneGetsA503SayingWhy()
+    {
+        await using var ownPostgres = new PostgresServer();
+        await ownPostgres.InitializeAsync();
+        await using var upstream = await AnsweringUpstreamAsync();
+        var connection = await ownPostgres.CreateDatabaseAsync();
+        await using var database = TeamDatabase.Create(connection);
+        await TeamSchema.MigrateAsync(database, Cancel);
+        var held = await KeyAsync(database);
+        var ada = (await new TeamUsers(database).FindByEmailAsync("ada@example.com", Cancel))!;
+        var unseen = (await new TeamApiKeys(database).CreateAsync(ada.Id, "second", [], null, "config", Cancel)).Key;
+        await using var replica = await RunningSwitchboard.StartAsync(Config(upstream.BaseUrl, connection + ";Timeout=2", redis.Url, keyCacheSeconds: 3600));
+        (await SendAsync(replica, held)).ShouldBe(HttpStatusCode.OK);
+
+        await ownPostgres.StopAsync();
+
+        (await SendAsync(replica, held)).ShouldBe(HttpStatusCode.OK, "a key the replica holds keeps working");
+        using var request = Post(unseen, bearer: false);
+        using var response = await replica.Client.SendAsync(request, Cancel);
+        (await response.ShouldBeAnthropicErrorAsync(HttpStatusCode.ServiceUnavailable, "api_error")).ShouldContain("team database (PostgreSQL) does not answer");
+    }
+
+    [Fact]
     public void Config_TeamModeOnAllInterfaces_WithoutApiKey_IsAllowed_SinceEveryRequestNeedsAUsersKey()
     {
         var withTeam = Switchboard.Config.ConfigValidator.ExposedWithoutKey(

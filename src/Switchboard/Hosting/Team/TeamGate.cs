@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Npgsql;
 using Switchboard.Anthropic;
 using Switchboard.Team;
 
@@ -21,7 +22,16 @@ internal static class TeamGate
             return UsersOnly(context.Request.Path) ? OperatorCannotSend : null;
         }
         var presented = PresentedKey.From(headers["x-api-key"], headers.Authorization);
-        var answer = await authenticator.AuthenticateAsync(presented, context.RequestAborted);
+        TeamAuthentication answer;
+        try
+        {
+            answer = await authenticator.AuthenticateAsync(presented, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is TeamStoreException or NpgsqlException or TimeoutException && !context.RequestAborted.IsCancellationRequested)
+        {
+            // A key this replica does not hold yet must be read; keys it holds keep working while PostgreSQL is away.
+            return DatabaseAway;
+        }
         if (answer.Principal is not { } principal)
             // Asking again with the same key cannot help; without this Claude Code retries for minutes before it says so.
             return AnthropicError.Authentication(answer.Message) with { ShouldRetry = false };
@@ -31,6 +41,10 @@ internal static class TeamGate
 
     // Messages are charged to a user: the operator key has none.
     private static bool UsersOnly(PathString path) => path.Value is { } value && value.EndsWith("/v1/messages", StringComparison.Ordinal);
+
+    private static readonly AnthropicError DatabaseAway = AnthropicError.Api(
+        "The gateway could not check this Switchboard key: its team database (PostgreSQL) does not answer. Try again " +
+        "shortly; if it persists, tell the gateway's operator (GET /health shows what is down).", StatusCodes.Status503ServiceUnavailable);
 
     private static readonly AnthropicError OperatorCannotSend = new(StatusCodes.Status403Forbidden, ErrorTypes.Permission,
         "The gateway's operator key (apiKey) administers the gateway and belongs to no user, so it sends no messages: " +

@@ -47,7 +47,8 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        try { await StopAsync(); }
+        // A test may have stopped it already, to see what an outage does.
+        try { if (File.Exists(Path.Combine(Data, "postmaster.pid"))) await StopAsync(); }
         finally { try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { } }
     }
 

@@ -19,6 +19,9 @@ public static class ConfigValidator
             Add("$.host", $"binding '{config.Host}' would expose the router beyond this machine; set apiKey first, " +
                           "or use 127.0.0.1");
         if (config.PingIntervalSeconds <= 0) Add("$.pingIntervalSeconds", "must be greater than 0");
+        // The host stops waiting for requests after 30 s; past 25 the grace could not end streams with their event first.
+        if (config.ShutdownGraceSeconds is < 0 or > 25 || double.IsNaN(config.ShutdownGraceSeconds))
+            Add("$.shutdownGraceSeconds", "must be from 0 to 25 (seconds replies in flight may run on when the daemon stops)");
 
         if (config.Ledger.RetentionDays < 1) Add("$.ledger.retentionDays", "must be at least 1 (day)");
         if (config.Team is { } team) TeamRules(team, Add);

@@ -20,7 +20,8 @@ public sealed record SwitchboardConfig(
     RetryConfig? Retry = null,
     ClaudeCodeConfig? ClaudeCode = null,
     double PingIntervalSeconds = 10,
-    LedgerConfig? Ledger = null)
+    LedgerConfig? Ledger = null,
+    double ShutdownGraceSeconds = 10)
 {
     public const int DefaultPort = 11436;
     public const string LoopbackHost = "127.0.0.1";
@@ -74,6 +75,12 @@ public sealed record SwitchboardConfig(
 
     /// <summary>How long a translated stream may stay silent before a <c>ping</c> event is sent.</summary>
     public double PingIntervalSeconds { get; init; } = PingIntervalSeconds;
+
+    /// <summary>
+    /// When the daemon is told to stop, how long replies in flight may run on; a stream still open then ends with an
+    /// <c>overloaded_error</c> event, which Claude Code retries (behind a load balancer, on another replica).
+    /// </summary>
+    public double ShutdownGraceSeconds { get; init; } = ShutdownGraceSeconds;
 
     /// <summary>
     /// Prices by model, overriding the built-in table: <c>model</c>, <c>provider:model</c>, or either ending in

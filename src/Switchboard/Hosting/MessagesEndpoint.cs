@@ -16,7 +16,7 @@ namespace Switchboard.Hosting;
 /// hand it to the forwarder and write the reply it gives. Every failure leaves as an Anthropic error.
 /// </summary>
 internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter replies, IForwarder forwarder, ILogger logger,
-    SessionActivity sessions, GroupPolicyCache? groupPolicies = null)
+    SessionActivity sessions, GroupPolicyCache? groupPolicies = null, ShutdownGrace? grace = null)
 {
     /// <summary>Anthropic's own request size limit.</summary>
     public const long MaxBodyBytes = 32 * 1024 * 1024;
@@ -31,6 +31,10 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
     {
         var started = Stopwatch.GetTimestamp();
         var snapshot = configStore.Current;
+        // From here on "aborted" also means this daemon's shutdown grace ran out: everything downstream (the upstream
+        // call, the relay, the SSE writer) stops on the one token, and the writer then ends the stream with an error event.
+        using var stopping = grace is null ? null : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, grace.Over);
+        if (stopping is not null) context.RequestAborted = stopping.Token;
         try
         {
             RefuseEncodedBody(context.Request);
@@ -73,6 +77,10 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
                 sent.Fallbacks.Count == 0 ? "none" : string.Join(" | ", sent.Fallbacks),
                 decision.EstimatedTokens?.ToString() ?? "-", context.Response.StatusCode,
                 (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        catch (Exception) when (grace is { IsOver: true } && !context.Response.HasStarted)
+        {
+            await FailAsync(context, ShutdownGrace.Error);
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -11,7 +11,7 @@ namespace Switchboard.Hosting;
 /// stream as SSE (with pings while the upstream is silent) or as one complete message. Once the response has begun,
 /// a failure becomes an SSE <c>error</c> event and a clean close, never a torn connection.
 /// </summary>
-internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
+internal sealed class ReplyWriter(ILogger logger, TimeProvider time, ShutdownGrace? grace = null)
 {
     private readonly UpstreamRelay _relay = new(logger);
 
@@ -97,7 +97,8 @@ internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
 
     private async Task WriteStreamErrorAsync(HttpContext context, Exception ex)
     {
-        var error = ex is AnthropicErrorException known
+        var error = grace is { IsOver: true } ? ShutdownGrace.Error
+            : ex is AnthropicErrorException known
             ? known.Error
             : AnthropicError.Api($"The upstream stream broke off: {ex.Message}", 502);
         Log.UpstreamBrokeOff(logger, error.Message);
@@ -107,7 +108,7 @@ internal sealed class ReplyWriter(ILogger logger, TimeProvider time)
     }
 
     /// <summary>A failure of the upstream, as opposed to the client going away (which needs no answer).</summary>
-    private static bool IsUpstreamFailure(Exception ex, HttpContext context) =>
-        !context.RequestAborted.IsCancellationRequested &&
+    private bool IsUpstreamFailure(Exception ex, HttpContext context) =>
+        (!context.RequestAborted.IsCancellationRequested || grace is { IsOver: true }) &&
         ex is AnthropicErrorException or IOException or HttpRequestException or OperationCanceledException or JsonException;
 }

@@ -137,7 +137,8 @@ public sealed class SwitchboardServer : IAsyncDisposable
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
         var forwarder = new Forwarder(_targets, _options.Time, logger);
         var sessions = new SessionActivity();
-        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time), forwarder, logger, sessions, _team?.Policies);
+        var grace = new ShutdownGrace(_app.Lifetime, () => TimeSpan.FromSeconds(Config.Current.Config.ShutdownGraceSeconds), _options.Time);
+        var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time, grace), forwarder, logger, sessions, _team?.Policies, grace);
         var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger, UsesSetupToken,
             _teamProbe);
 
@@ -193,6 +194,9 @@ public sealed class SwitchboardServer : IAsyncDisposable
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
         Log.Listening(logger, InfoEndpoints.Version, Address.ToString().TrimEnd('/'), Config.File);
     }
+
+    /// <summary>What SIGTERM does: tells the host to stop, which starts the shutdown grace of replies in flight.</summary>
+    internal void BeginStopping() => _app.Lifetime.StopApplication();
 
     /// <summary>Runs until Ctrl+C or SIGTERM.</summary>
     public async Task RunAsync(CancellationToken cancellationToken = default)

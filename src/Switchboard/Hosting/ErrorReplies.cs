@@ -13,7 +13,9 @@ internal static class ErrorReplies
         response.StatusCode = error.Status;
         response.ContentType = "application/json";
         if (error.RetryAfterSeconds is { } seconds) response.Headers.RetryAfter = seconds.ToString();
-        else if (error.Status is 429 or 529) response.Headers.RetryAfter = "1";
+        // A default pause for throttling, but not on a refusal the client is told not to retry: the protocol's
+        // fail-closed 429 (fetch_error) carries x-should-retry: false and nothing else.
+        else if (error.Status is 429 or 529 && error.ShouldRetry is not false) response.Headers.RetryAfter = "1";
         if (error.ShouldRetry is { } retry) response.Headers["x-should-retry"] = retry ? "true" : "false";
         await JsonSerializer.SerializeAsync(response.Body, error.ToResponse(), AnthropicJson.Relaxed.ErrorResponse,
             context.RequestAborted);

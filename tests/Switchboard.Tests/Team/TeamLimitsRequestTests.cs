@@ -128,7 +128,7 @@ public sealed class TeamLimitsRequestTests(PostgresServer postgres, RedisServer 
         Header(usage, "cache-control").ShouldBe("no-store");
         var json = JsonDocument.Parse(await usage.Content.ReadAsStringAsync(Cancel)).RootElement;
         json.GetProperty("extra_usage").GetRawText().ShouldBe("""{"is_enabled":true,"monthly_limit":1000,"used_credits":1000,"utilization":100,"currency":"USD"}""");
-        json.GetProperty("limits").GetRawText().ShouldBe("""[{"kind":"spend","group":"monthly","percent":100,"resets_at":"2027-01-01T00:00:00.000Z","severity":"warning","is_active":true}]""");
+        json.GetProperty("limits").GetRawText().ShouldBe("""[{"kind":"spend","group":"monthly","percent":100,"resets_at":"2027-01-01T00:00:00.000Z","severity":"critical","is_active":true}]""");
     }
 
     [Fact]
@@ -219,6 +219,7 @@ public sealed class TeamLimitsRequestTests(PostgresServer postgres, RedisServer 
         using var refused = await team.SendAsync(refusing);
         (await refused.ShouldBeAnthropicErrorAsync((HttpStatusCode)429, "billing_error")).ShouldContain("cannot check your usage limits right now");
         Header(refused, "x-should-retry").ShouldBe("false");
+        refused.Headers.Contains("retry-after").ShouldBeFalse("the fail-closed 429 carries x-should-retry: false and nothing else");
         UnifiedHeaders(refused).ShouldBe(new Dictionary<string, string> { [Unified + "overage-disabled-reason"] = "fetch_error" });
         for (var i = 0; i < 2; i++)
             using (var allowed = await team.SendAsync(allowing)) allowed.StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -39,6 +39,12 @@ internal sealed record SpendStanding(TeamLimit Limit, long UsedMicros, SpendPeri
     /// <summary>The threshold passed (<c>0.95</c>, <c>0.75</c>), or null below 75%.</summary>
     public string? SurpassedThreshold => Fraction >= 0.95 ? "0.95" : Fraction >= 0.75 ? "0.75" : null;
 
+    /// <summary>
+    /// How a meter should colour this row in <c>GET /api/oauth/usage</c>: the same grading Anthropic's own gateway
+    /// uses (critical once reached or past 95%, warning past 75%), so clients never grade it themselves.
+    /// </summary>
+    public string Severity => Reached || Fraction > 0.95 ? "critical" : Fraction > 0.75 ? "warning" : "normal";
+
     /// <summary>The headers of an allowed reply: the fraction in two decimals, kept below 1 while requests are allowed.</summary>
     public IEnumerable<KeyValuePair<string, string>> AllowedHeaders()
     {

@@ -64,7 +64,7 @@ internal sealed class OAuthUsageEndpoint(TeamServices team, TeamLimitBook book, 
             json.WriteString("group", standing.Period.Adjective);
             json.WriteNumber("percent", Percent(standing));
             json.WriteString("resets_at", standing.Period.End.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-            json.WriteString("severity", standing.SurpassedThreshold is null ? "normal" : "warning");
+            json.WriteString("severity", standing.Severity);
             json.WriteBoolean("is_active", ReferenceEquals(standing, active));
             json.WriteEndObject();
         }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Npgsql;
 using Switchboard.Anthropic;
 using Switchboard.Config;
+using Switchboard.Routing;
 
 namespace Switchboard.Team;
 
@@ -12,7 +13,7 @@ namespace Switchboard.Team;
 /// (<see cref="TeamInvalidation"/>) or a config reload makes every entry stale: group changes are rare, and reloading
 /// one policy is one query. With PostgreSQL away, the last policy read keeps serving.
 /// </summary>
-internal sealed class GroupPolicyCache(TeamGroupPolicies store, TimeProvider time) : ITeamCache
+internal sealed class GroupPolicyCache(TeamGroupPolicies store, TimeProvider time, Action<TeamPrincipal, string>? blocked = null) : ITeamCache
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
@@ -41,6 +42,23 @@ internal sealed class GroupPolicyCache(TeamGroupPolicies store, TimeProvider tim
         var policy = EffectivePolicy.Build(policies, snapshot.Config);
         _entries.AddOrUpdate(groups, new Entry(generation, snapshot.Version, time.GetUtcNow() + Lifetime, policy));
         return policy;
+    }
+
+    /// <summary>
+    /// <paramref name="decision"/> restricted to what <paramref name="policy"/> allows (<see cref="EffectivePolicy.Restrict"/>);
+    /// a request left with no allowed target is reported as blocked, for the audit log, before its 400 goes out.
+    /// </summary>
+    public RouteDecision Restrict(EffectivePolicy policy, RouteDecision decision, TeamPrincipal principal)
+    {
+        try
+        {
+            return policy.Restrict(decision);
+        }
+        catch (AnthropicErrorException)
+        {
+            blocked?.Invoke(principal, TeamAudit.ModelDenied);
+            throw;
+        }
     }
 
     public void Invalidate(Guid id) => Interlocked.Increment(ref _generation);

@@ -7,8 +7,10 @@ namespace Switchboard.Team;
 /// <summary>
 /// Key use and refusals, tallied in memory on the request path and written in one transaction per flush: each
 /// used key's <c>last_used_at</c> (accurate to the flush interval), one <c>key_use</c> audit row per key with its
-/// count, one <c>block</c> row per refused key and reason. Refusals of keys nobody holds (unknown, malformed,
-/// missing) are counted under no key, so random guesses cannot grow this tally.
+/// count, one <c>block</c> row per refused key and reason, whether the key itself was refused or a request of its
+/// user was (a limit, a model the groups may not use). Refusals of keys nobody holds (unknown, malformed, missing) are
+/// counted under no key, so random guesses cannot grow this tally; a block row per flush, not per request, keeps a
+/// client hammering a cap from writing a row for every try.
 /// </summary>
 internal sealed class KeyActivity
 {
@@ -21,7 +23,8 @@ internal sealed class KeyActivity
 
     private sealed class Tally { public long Value; }
 
-    private readonly record struct RefusalOf(KeyRefusal Reason, Guid? KeyId, string? Prefix);
+    /// <summary>One kind of block: its reason, the key it hit (none for an unknown key), and the audit row's actor.</summary>
+    private readonly record struct RefusalOf(string Reason, Guid? KeyId, string Actor);
 
     private readonly long[] _refusalTotals = new long[Enum.GetValues<KeyRefusal>().Length];
     private ConcurrentDictionary<Guid, Use> _uses = new();
@@ -37,9 +40,14 @@ internal sealed class KeyActivity
     public void Refused(KeyRefusal reason, Guid? keyId, string? prefix)
     {
         Interlocked.Increment(ref _refusalTotals[(int)reason]);
-        var tally = Volatile.Read(ref _refusals).GetOrAdd(new RefusalOf(reason, keyId, prefix), static _ => new Tally());
-        Interlocked.Increment(ref tally.Value);
+        Count(new RefusalOf(reason.ToString(), keyId, prefix ?? "unknown"));
     }
+
+    /// <summary>A request of an accepted key refused for <paramref name="reason"/> (a <see cref="TeamAudit"/> block reason).</summary>
+    public void Blocked(Guid keyId, Guid userId, string reason) => Count(new RefusalOf(reason, keyId, userId.ToString()));
+
+    private void Count(RefusalOf refusal) =>
+        Interlocked.Increment(ref Volatile.Read(ref _refusals).GetOrAdd(refusal, static _ => new Tally()).Value);
 
     /// <summary>Refusals for <paramref name="reason"/> since this replica started (for <c>/metrics</c>).</summary>
     public long RefusalTotal(KeyRefusal reason) => Interlocked.Read(ref _refusalTotals[(int)reason]);
@@ -59,8 +67,8 @@ internal sealed class KeyActivity
                     await TeamAudit.WriteAsync(connection, transaction, use.UserId.ToString(), TeamAudit.KeyUse, keyId.ToString(),
                         [("uses", use.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))], cancellationToken);
                 foreach (var (refusal, tally) in refusals)
-                    await TeamAudit.WriteAsync(connection, transaction, refusal.Prefix ?? "unknown", TeamAudit.Block, refusal.KeyId?.ToString(),
-                        [("reason", refusal.Reason.ToString()), ("count", tally.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))],
+                    await TeamAudit.WriteAsync(connection, transaction, refusal.Actor, TeamAudit.Block, refusal.KeyId?.ToString(),
+                        [("reason", refusal.Reason), ("count", tally.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))],
                         cancellationToken);
                 return 0;
             }, cancellationToken);

@@ -15,6 +15,11 @@ internal static class TeamAudit
     public const string KeyUse = "key_use";
     public const string Block = "block";
 
+    // Why a request of an accepted key was blocked (a block row's "reason"; a refused key gives its KeyRefusal).
+    public const string SpendCapReached = "spend_cap";
+    public const string LimitsUnreadable = "limits_unreadable";
+    public const string ModelDenied = "model_denied";
+
     public static async Task WriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, string actor, string action, string? subject,
         IReadOnlyList<(string Name, string? Value)> detail, CancellationToken cancellationToken)

@@ -47,9 +47,10 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
 
             var clientHeaders = ClientAuth.ForwardableHeaders(context, ClientKey.Of(snapshot.Config).Value);
             // Team mode: the caller's groups may route elsewhere and allow only some targets; no team, no work.
-            var policy = groupPolicies is null ? null : await groupPolicies.ForAsync(TeamCaller.Of(context), snapshot, context.RequestAborted);
+            var caller = groupPolicies is null ? null : TeamCaller.Of(context);
+            var policy = caller is null ? null : await groupPolicies!.ForAsync(caller, snapshot, context.RequestAborted);
             var decision = Router.Decide(request, clientHeaders, policy?.Config ?? snapshot.Config, PinnedTarget(context));
-            if (policy is not null) decision = policy.Restrict(decision);
+            if (policy is not null) decision = groupPolicies!.Restrict(policy, decision, caller!);
             // From here on, the request as routing left it (without a CCR subagent tag); the parsed one stays as it
             // was, to tell whether the client's bytes can still be sent.
             request = decision.Request;

@@ -35,6 +35,9 @@ public sealed class GroupPolicyTests(PostgresServer postgres, RedisServer redis)
         world.Cloud.Requests.ShouldBeEmpty();
         world.Local.Requests.Count.ShouldBe(1);
         (await world.SendAsync(key, "local:llama3")).StatusCode.ShouldBe(HttpStatusCode.BadRequest, "the model glob holds too");
+        await world.Replica.Server.Team!.Authenticator.FlushActivityAsync(Cancel);
+        var block = (await TeamPostgres.AuditAsync(world.Database, TeamAudit.Block)).ShouldHaveSingleItem();
+        block.ShouldEndWith("{\"count\": \"2\", \"reason\": \"model_denied\"}", Case.Sensitive, "both refusals, in one audit row");
     }
 
     [Fact]

@@ -66,6 +66,10 @@ public sealed class TeamLimitsRequestTests(PostgresServer postgres, RedisServer 
             }, ignoreOrder: true);
         }
         team.Upstream.Requests.Count.ShouldBe(3, "no refused request reached the provider");
+        foreach (var replica in replicas) await replica.Server.Team!.Authenticator.FlushActivityAsync(Cancel);
+        (await AuditAsync(team.Database, TeamAudit.Block)).ShouldBe(
+            Enumerable.Repeat($"{team.UserId} {team.KeyId} {{\"count\": \"1\", \"reason\": \"spend_cap\"}}", 3),
+            "each replica audits the refusal it made");
     }
 
     [Fact]
@@ -179,6 +183,8 @@ public sealed class TeamLimitsRequestTests(PostgresServer postgres, RedisServer 
         (await third.ShouldBeAnthropicErrorAsync((HttpStatusCode)429, "rate_limit_error")).ShouldContain("2 requests a minute is the limit for this key");
         Header(third, "retry-after").ShouldBe("40");
         team.Upstream.Requests.Count.ShouldBe(2);
+        await replicas[2].Server.Team!.Authenticator.FlushActivityAsync(Cancel);
+        (await AuditAsync(team.Database, TeamAudit.Block)).ShouldBe([$"{team.UserId} {team.KeyId} {{\"count\": \"1\", \"reason\": \"requests_per_minute\"}}"]);
     }
 
     [Fact]

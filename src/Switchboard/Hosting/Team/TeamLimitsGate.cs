@@ -57,7 +57,7 @@ internal sealed partial class TeamLimitsGate(TeamServices team, ConfigStore conf
         catch (TeamStoreException ex)
         {
             // Only the replica's first read can fail here: later ones keep the last good book.
-            await UnreadableAsync(context, endpoint, new LimitsUnreadableException("the limits cannot be read: PostgreSQL does not answer", ex));
+            await UnreadableAsync(context, principal, endpoint, new LimitsUnreadableException("the limits cannot be read: PostgreSQL does not answer", ex));
             return;
         }
         if (limits.Count == 0)
@@ -74,14 +74,14 @@ internal sealed partial class TeamLimitsGate(TeamServices team, ConfigStore conf
         }
         catch (LimitsUnreadableException ex)
         {
-            await UnreadableAsync(context, endpoint, ex);
+            await UnreadableAsync(context, principal, endpoint, ex);
             return;
         }
         if (Interlocked.Exchange(ref _outage, 0) == 1) LogReadableAgain(logger);
         var standings = Standings(admission, principal);
         if (!admission.Admitted)
         {
-            await RefuseAsync(context, Refusal(admission, standings, now));
+            await RefuseAsync(context, principal, Refusal(admission, standings, now));
             return;
         }
         context.Response.OnStarting(AddHeaders, (context, SpendStanding.Describing(standings)));
@@ -95,7 +95,7 @@ internal sealed partial class TeamLimitsGate(TeamServices team, ConfigStore conf
         }
     };
 
-    private async Task UnreadableAsync(HttpContext context, RequestDelegate endpoint, LimitsUnreadableException ex)
+    private async Task UnreadableAsync(HttpContext context, TeamPrincipal principal, RequestDelegate endpoint, LimitsUnreadableException ex)
     {
         var first = Interlocked.Exchange(ref _outage, 1) == 0;
         if (configStore.Current.Config.Team?.WhenRedisDown == TeamConfig.Allow)
@@ -107,7 +107,8 @@ internal sealed partial class TeamLimitsGate(TeamServices team, ConfigStore conf
             return;
         }
         if (first) LogUnreadableRefusing(logger, ex.Message);
-        await RefuseAsync(context, SpendStanding.Unreadable());
+        var (error, headers) = SpendStanding.Unreadable();
+        await RefuseAsync(context, principal, (error, headers, TeamAudit.LimitsUnreadable));
     }
 
     private static List<SpendStanding> Standings(LimitAdmission admission, TeamPrincipal principal)
@@ -124,11 +125,18 @@ internal sealed partial class TeamLimitsGate(TeamServices team, ConfigStore conf
         return standings;
     }
 
-    /// <summary>A reached spend cap first (it lasts longest), else the first rate or concurrency limit at its cap.</summary>
-    private static (AnthropicError Error, IEnumerable<KeyValuePair<string, string>> Headers) Refusal(
+    /// <summary>
+    /// A reached spend cap first (it lasts longest), else the first rate or concurrency limit at its cap; with the
+    /// reason the audit log's block row gives (the limit's kind).
+    /// </summary>
+    private static (AnthropicError Error, IEnumerable<KeyValuePair<string, string>> Headers, string Reason) Refusal(
         LimitAdmission admission, List<SpendStanding> standings, DateTimeOffset now)
     {
-        if (SpendStanding.Describing(standings) is { Reached: true } spent) return spent.Refusal(now);
+        if (SpendStanding.Describing(standings) is { Reached: true } spent)
+        {
+            var (refusal, headers) = spent.Refusal(now);
+            return (refusal, headers, TeamAudit.SpendCapReached);
+        }
         for (var i = 0; i < admission.Limits.Count; i++)
         {
             if (!admission.IsBlocked(i)) continue;
@@ -148,13 +156,15 @@ internal sealed partial class TeamLimitsGate(TeamServices team, ConfigStore conf
                     $"{cap} requests a minute is the limit for {whose}, and this minute's are used; wait {nextMinute} s, or ask your Switchboard admin to raise it.")
                     { RetryAfterSeconds = nextMinute },
             };
-            return (error, []);
+            return (error, [], limit.Kind);
         }
         throw new InvalidOperationException("refused without a limit at its cap");
     }
 
-    private async Task RefuseAsync(HttpContext context, (AnthropicError Error, IEnumerable<KeyValuePair<string, string>> Headers) refusal)
+    private async Task RefuseAsync(
+        HttpContext context, TeamPrincipal principal, (AnthropicError Error, IEnumerable<KeyValuePair<string, string>> Headers, string Reason) refusal)
     {
+        team.Authenticator.Blocked(principal, refusal.Reason);
         Log.RequestFailed(logger, context.Request.Method, context.Request.Path, refusal.Error.Status, refusal.Error.Type, refusal.Error.Message);
         foreach (var (name, value) in refusal.Headers) context.Response.Headers[name] = value;
         await ErrorReplies.WriteAsync(context, refusal.Error);

@@ -27,7 +27,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
     private TeamServices(NpgsqlDataSource database, ConfigurationOptions redisOptions, TeamAuthenticator authenticator, ILogger logger, TimeProvider time)
     {
         Database = database;
-        Policies = new GroupPolicyCache(new TeamGroupPolicies(database), time);
+        Policies = new GroupPolicyCache(new TeamGroupPolicies(database), time, authenticator.Blocked);
         _redisOptions = redisOptions;
         Authenticator = authenticator;
         _logger = logger;

@@ -175,6 +175,7 @@ public sealed class TeamAdminApiTests(PostgresServer postgres, RedisServer redis
     internal sealed class World : IAsyncDisposable
     {
         private ScriptedUpstream _upstream = null!;
+        private string _config = "";
         public NpgsqlDataSource Database { get; private set; } = null!;
         public RunningSwitchboard Replica { get; private set; } = null!;
 
@@ -185,9 +186,13 @@ public sealed class TeamAdminApiTests(PostgresServer postgres, RedisServer redis
             var connection = await postgres.CreateDatabaseAsync();
             world.Database = TeamDatabase.Create(connection);
             await TeamSchema.MigrateAsync(world.Database, Cancel);
-            world.Replica = await RunningSwitchboard.StartAsync(Config(world._upstream.BaseUrl, connection, redis.Url));
+            world._config = Config(world._upstream.BaseUrl, connection, redis.Url);
+            world.Replica = await RunningSwitchboard.StartAsync(world._config);
             return world;
         }
+
+        /// <summary>Another replica of the same gateway (same database, Redis and upstream); the caller disposes it.</summary>
+        public Task<RunningSwitchboard> AnotherReplicaAsync() => RunningSwitchboard.StartAsync(_config);
 
         public async Task<string> UserKeyAsync(string email, string role)
         {
@@ -205,11 +210,13 @@ public sealed class TeamAdminApiTests(PostgresServer postgres, RedisServer redis
             return (await response.Content.ReadFromJsonAsync(TeamAdminJson.Default.AdminUserChange, Cancel))!;
         }
 
-        public async Task<HttpStatusCode> MessageAsync(string key)
+        public Task<HttpStatusCode> MessageAsync(string key) => MessageAsync(Replica.Client, key);
+
+        public static async Task<HttpStatusCode> MessageAsync(HttpClient client, string key)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = Json(Request(stream: false)) };
             request.Headers.Add("x-api-key", key);
-            using var response = await Replica.Client.SendAsync(request, Cancel);
+            using var response = await client.SendAsync(request, Cancel);
             return response.StatusCode;
         }
 

@@ -75,4 +75,29 @@ public sealed class TeamAdminLimitsAndPolicyTests(PostgresServer postgres, Redis
         shown.AllowedModels.ShouldBe(["claude-haiku-*"]);
         (await AuditAsync(world.Database, TeamAudit.AdminChange)).ShouldContain(row => row.StartsWith("operator ", StringComparison.Ordinal) && row.Contains("group_policy_set", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task GroupPolicy_SetThroughOneReplica_HoldsAtOnceOnEveryReplica_AndThroughHaproxy()
+    {
+        await using var world = await World.StartAsync(postgres, redis);
+        await using var second = await world.AnotherReplicaAsync();
+        await using var third = await world.AnotherReplicaAsync();
+        RunningSwitchboard[] replicas = [world.Replica, second, third];
+        await using var haproxy = await HaproxyServer.StartAsync([.. replicas.Select(replica => replica.Address.Port)]);
+        await haproxy.WaitForBackendsAsync("UP");
+        using var balancer = new HttpClient { BaseAddress = new Uri(haproxy.BaseUrl) };
+        var ada = await world.UserKeyAsync("ada@example.com", TeamUser.Member);
+        (await world.SendAsync(HttpMethod.Post, "/api/team/groups", OperatorKey, """{"name":"research"}""")).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await world.SendAsync(HttpMethod.Post, "/api/team/groups/research/members", OperatorKey, """{"user":"ada@example.com"}""")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        // Every replica now holds ada's key and her group's open policy in its cache (kept for an hour in this config).
+        foreach (var replica in replicas) (await World.MessageAsync(replica.Client, ada)).ShouldBe(HttpStatusCode.OK);
+
+        using var set = await Send(second.Client, HttpMethod.Put, "/api/team/groups/research/policy", OperatorKey, """{"allowedModels":["claude-haiku-*"]}""");
+        set.StatusCode.ShouldBe(HttpStatusCode.OK, await set.Content.ReadAsStringAsync(Cancel));
+
+        foreach (var replica in replicas)
+            (await World.MessageAsync(replica.Client, ada)).ShouldBe(HttpStatusCode.BadRequest, $"replica {replica.Address.Port} heard the change on Redis");
+        for (var i = 0; i < replicas.Length; i++)
+            (await World.MessageAsync(balancer, ada)).ShouldBe(HttpStatusCode.BadRequest, "whichever replica the balancer picks");
+    }
 }

@@ -52,7 +52,7 @@ internal static class UsageCommand
         return 0;
     }
 
-    private static void Show(IAnsiConsole console, UsageReport report)
+    internal static void Show(IAnsiConsole console, UsageReport report)
     {
         var title = report.Period switch { "today" => "Today", "7d" => "Last 7 days", _ => "Last 30 days" };
         var table = new Table { Title = new TableTitle($"{title} by {report.By}") }

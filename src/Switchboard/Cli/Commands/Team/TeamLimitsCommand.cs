@@ -19,7 +19,6 @@ internal static class TeamLimitsCommand
         subject.AcceptOnlyFromAmong(TeamLimit.User, TeamLimit.Group, TeamLimit.Key);
         var of = new Argument<string>("of") { Description = "Which one: the email, group name, key prefix (sb-abcd2345) or id." };
         var kind = new Argument<string>("kind") { Description = "spend_usd, requests_per_minute, tokens_per_minute or concurrent_requests." };
-        kind.AcceptOnlyFromAmong(TeamLimit.SpendUsd, TeamLimit.RequestsPerMinute, TeamLimit.TokensPerMinute, TeamLimit.ConcurrentRequests);
         var amount = new Argument<decimal>("amount") { Description = "The cap: US dollars for spend_usd, else a count." };
         var period = new Option<string?>("--period") { Description = "For spend_usd: day, week or month." };
         period.AcceptOnlyFromAmong(TeamLimit.Day, TeamLimit.Week, TeamLimit.Month);

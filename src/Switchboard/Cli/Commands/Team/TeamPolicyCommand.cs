@@ -21,7 +21,7 @@ internal static class TeamPolicyCommand
 
         var providers = new Option<string?>("--providers") { Description = "Provider globs the group may use, separated by commas (none: all)." };
         var models = new Option<string?>("--models") { Description = "Model globs the group may use, separated by commas (none: all)." };
-        var defaultModel = new Option<string?>("--default-model") { Description = "The group's default model (provider,model)." };
+        var defaultModel = new Option<string?>("--default-model") { Description = "The group's default model, a target like anthropic:claude-sonnet-4-5." };
         var file = new Option<string?>("--file") { Description = "A JSON file with the whole policy: allowedProviders, allowedModels, defaultModel, routes, rules." };
         var set = new Command("set", "Replace a group's policy.") { Group(), providers, models, defaultModel, file };
         options.Act(set, (call, result) =>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using Switchboard.Hosting.Team.Admin;
+using static Switchboard.Cli.Commands.Team.TeamArguments;
 using static Switchboard.Cli.Commands.Team.TeamGateway;
 
 namespace Switchboard.Cli.Commands.Team;
@@ -40,14 +41,6 @@ internal static class TeamGroupsCommand
 
         return new Command("groups", "Manage groups and their members.") { list, create, delete, addMember, removeMember };
     }
-
-    private static Argument<string> Group() => new("group") { Description = "The group's name or id." };
-
-    private static Argument<string> User() => new("user") { Description = "The user's email or id." };
-
-    private static string GroupOf(ParseResult result) => result.GetRequiredValue<string>("group");
-
-    private static string UserOf(ParseResult result) => result.GetRequiredValue<string>("user");
 
     private static void Shown(TeamCall call, AdminGroupChange change)
     {

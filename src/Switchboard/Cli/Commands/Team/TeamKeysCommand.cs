@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 using Switchboard.Hosting.Team.Admin;
+using static Switchboard.Cli.Commands.Team.TeamArguments;
 using static Switchboard.Cli.Commands.Team.TeamGateway;
 
 namespace Switchboard.Cli.Commands.Team;
@@ -42,17 +43,6 @@ internal static class TeamKeysCommand
 
         return new Command("keys", "Manage users' Switchboard keys.") { list, create, revoke, rotate };
     }
-
-    private static Argument<string> User() => new("user") { Description = "The user's email or id." };
-
-    private static Argument<string> Key() => new("key") { Description = "The key's prefix as listed (sb-abcd2345) or its id." };
-
-    private static string UserOf(ParseResult result) => result.GetRequiredValue<string>("user");
-
-    private static string KeyOf(ParseResult result) => result.GetRequiredValue<string>("key");
-
-    internal static List<string>? Split(string? list) =>
-        list is null ? null : [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)];
 
     private static void ShowCreated(TeamCall call, AdminCreatedKey created)
     {

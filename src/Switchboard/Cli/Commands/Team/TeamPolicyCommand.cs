@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using Switchboard.Hosting.Team.Admin;
+using static Switchboard.Cli.Commands.Team.TeamArguments;
 using static Switchboard.Cli.Commands.Team.TeamGateway;
 
 namespace Switchboard.Cli.Commands.Team;
@@ -28,7 +29,7 @@ internal static class TeamPolicyCommand
         {
             var policy = result.GetValue(file) is { } path
                 ? FromFile(call, path)
-                : new AdminGroupPolicy(TeamKeysCommand.Split(result.GetValue(providers)), TeamKeysCommand.Split(result.GetValue(models)),
+                : new AdminGroupPolicy(Split(result.GetValue(providers)), Split(result.GetValue(models)),
                     result.GetValue(defaultModel), null, null);
             return call.RunAsync(HttpMethod.Put, $"api/team/groups/{Segment(GroupOf(result))}/policy",
                 JsonSerializer.Serialize(policy, TeamAdminJson.Default.AdminGroupPolicy), TeamAdminJson.Default.AdminGroupPolicyChange, change =>
@@ -40,10 +41,6 @@ internal static class TeamPolicyCommand
 
         return new Command("policy", "Show or set what a group may use and how it routes.") { show, set };
     }
-
-    private static Argument<string> Group() => new("group") { Description = "The group's name or id." };
-
-    private static string GroupOf(ParseResult result) => result.GetRequiredValue<string>("group");
 
     private static AdminGroupPolicy FromFile(TeamCall call, string path)
     {

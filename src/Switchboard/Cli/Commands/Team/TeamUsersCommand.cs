@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Spectre.Console;
 using Switchboard.Hosting.Team.Admin;
+using static Switchboard.Cli.Commands.Team.TeamArguments;
 using static Switchboard.Cli.Commands.Team.TeamGateway;
 
 namespace Switchboard.Cli.Commands.Team;
@@ -34,10 +35,6 @@ internal static class TeamUsersCommand
         return new Command("users", "Manage the team's users.") { list, create, show, Toggle(options, "disable", "Disable a user: their keys stop working at once."),
             Toggle(options, "enable", "Enable a disabled user again."), setRole };
     }
-
-    private static Argument<string> User() => new("user") { Description = "The user's email or id." };
-
-    private static string UserOf(ParseResult result) => result.GetRequiredValue<string>("user");
 
     private static Command Toggle(TeamCall.Options options, string verb, string description)
     {

@@ -163,6 +163,23 @@ public sealed class TeamCliTests(PostgresServer postgres, RedisServer redis) : I
     }
 
     [Fact]
+    public async Task WithoutUrl_TheGatewayIsTheDaemonRunningHere_AndWithNoneTheMessageSaysPassUrl()
+    {
+        await using var world = await World.StartAsync(postgres, redis);
+        using var home = new TempHome();
+        var admin = await world.UserKeyAsync("root@example.com", TeamUser.Admin);
+        var nowhere = await new CliRunner(home).RunAsync(["team", "users", "list"], environment: Environment(admin));
+        nowhere.ExitCode.ShouldBe(1, nowhere.ToString());
+        nowhere.Stderr.ShouldContain("pass --url");
+
+        // The replica runs in this test's process, so a pid file naming this process and its address is a live daemon.
+        await Switchboard.Hosting.DaemonPidFile.WriteAsync(home.Home, world.Replica.Address, Cancel);
+        var listed = await new CliRunner(home).RunAsync(["team", "users", "list", "--json"], environment: Environment(admin));
+        listed.ExitCode.ShouldBe(0, listed.ToString());
+        Json(listed.Stdout, TeamAdminJson.Default.AdminUserList).Users.Select(user => user.Email).ShouldBe(["root@example.com"]);
+    }
+
+    [Fact]
     public async Task TeamUsageAndUsage_ByUser_CountExactlyTheRequestsSentThroughTheReplica()
     {
         await using var world = await World.StartAsync(postgres, redis, answering: true);

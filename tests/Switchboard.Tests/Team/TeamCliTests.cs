@@ -106,7 +106,9 @@ public sealed class TeamCliTests(PostgresServer postgres, RedisServer redis) : I
         limits.Limits.ShouldHaveSingleItem().ShouldBe(set.Limit);
         limits.Limits[0].Amount.ShouldBe(5.5m);
         limits.Limits[0].Period.ShouldBe("day");
-        (await cli.OkAsync(admin, "team", "limits", "list")).ShouldContain("$5.50");
+        var listed = await cli.OkAsync(admin, "team", "limits", "list");
+        listed.ShouldContain("$5.50");
+        listed.ShouldContain("ada@example.com", customMessage: "the table names whose limit it is");
         await cli.OkAsync(admin, "team", "limits", "delete", set.Limit!.Id.ToString());
         (await ApiAsync(world, "/api/team/limits", TeamAdminJson.Default.AdminLimitList)).Limits.ShouldBeEmpty();
 

@@ -13,7 +13,12 @@ internal static class TeamLimitsCommand
     public static Command Create(TeamCall.Options options)
     {
         var list = new Command("list", "List every limit on users, groups and keys.");
-        options.Act(list, (call, _) => call.GetAsync("api/team/limits", TeamAdminJson.Default.AdminLimitList, limits => Show(call, limits.Limits)));
+        options.Act(list, async (call, _) =>
+        {
+            var text = await call.Gateway.SendAsync(HttpMethod.Get, "api/team/limits", null, call.Cancel);
+            if (call.Json) Console.Out.WriteLine(text);
+            else Show(call, call.Gateway.Parse(text, TeamAdminJson.Default.AdminLimitList).Limits, await NamesAsync(call));
+        });
 
         var subject = new Argument<string>("subject") { Description = "What the limit is on: user, group or key." };
         subject.AcceptOnlyFromAmong(TeamLimit.User, TeamLimit.Group, TeamLimit.Key);
@@ -28,7 +33,7 @@ internal static class TeamLimitsCommand
                 result.GetValue(amount)), TeamAdminJson.Default.SetLimitRequest),
             TeamAdminJson.Default.AdminLimitChange, change =>
             {
-                Show(call, [change.Limit!]);
+                Show(call, [change.Limit!], new() { [change.Limit!.SubjectId] = result.GetValue(of)! });
                 call.ToldReplicas(change.ReplicasTold);
             }));
 
@@ -44,12 +49,21 @@ internal static class TeamLimitsCommand
         return new Command("limits", "Manage spend caps and rate limits.") { list, set, delete };
     }
 
-    private static void Show(TeamCall call, List<AdminLimit> limits)
+    /// <summary>Users by email and groups by name, so a table says whose limit it is; a key is shown by its id.</summary>
+    private static async Task<Dictionary<Guid, string>> NamesAsync(TeamCall call)
     {
-        var table = new Table().AddColumns("on", "subject id", "kind", "period", "amount", "id");
+        var users = await call.Gateway.SendAsync(HttpMethod.Get, "api/team/users", null, TeamAdminJson.Default.AdminUserList, call.Cancel);
+        var groups = await call.Gateway.SendAsync(HttpMethod.Get, "api/team/groups", null, TeamAdminJson.Default.AdminGroupList, call.Cancel);
+        return users.Users.Select(user => (user.Id, Name: user.Email)).Concat(groups.Groups.Select(group => (group.Id, group.Name)))
+            .ToDictionary(pair => pair.Id, pair => pair.Name);
+    }
+
+    private static void Show(TeamCall call, List<AdminLimit> limits, Dictionary<Guid, string> names)
+    {
+        var table = new Table().AddColumns("on", "subject", "kind", "period", "amount", "id");
         table.Columns[4].RightAligned();
         foreach (var limit in limits)
-            table.AddRow(limit.Subject, limit.SubjectId.ToString(), limit.Kind, limit.Period ?? "-",
+            table.AddRow(limit.Subject, Markup.Escape(names.GetValueOrDefault(limit.SubjectId) ?? limit.SubjectId.ToString()), limit.Kind, limit.Period ?? "-",
                 limit.Amount.ToString(limit.Kind == TeamLimit.SpendUsd ? "$0.00##" : "0.##", CultureInfo.InvariantCulture), limit.Id.ToString());
         if (limits.Count == 0) table.AddRow("[grey](no limits)[/]");
         call.Console.Write(table);

@@ -28,7 +28,7 @@ internal static class TeamPolicyCommand
         options.Act(set, (call, result) =>
         {
             var policy = result.GetValue(file) is { } path
-                ? FromFile(call, path)
+                ? FromFile(path)
                 : new AdminGroupPolicy(Split(result.GetValue(providers)), Split(result.GetValue(models)),
                     result.GetValue(defaultModel), null, null);
             return call.RunAsync(HttpMethod.Put, $"api/team/groups/{Segment(GroupOf(result))}/policy",
@@ -42,7 +42,7 @@ internal static class TeamPolicyCommand
         return new Command("policy", "Show or set what a group may use and how it routes.") { show, set };
     }
 
-    private static AdminGroupPolicy FromFile(TeamCall call, string path)
+    private static AdminGroupPolicy FromFile(string path)
     {
         try
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Switchboard.Cli.Commands;
+using Switchboard.Cli.Commands.Team;
 
 namespace Switchboard.Cli;
 
@@ -29,6 +30,7 @@ public static class CliApp
             PresetCommand.Create(),
             StatuslineCommand.Create(),
             UsageCommand.Create(),
+            TeamCommand.Create(),
             UiCommand.Create(),
         };
         // Everything after `code` and its own options belongs to Claude Code, flags included, so it bypasses our parser

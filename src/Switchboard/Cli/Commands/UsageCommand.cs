@@ -10,7 +10,9 @@ namespace Switchboard.Cli.Commands;
 /// <summary>
 /// <c>switchboard usage</c>: what the ledger recorded today, in the last 7 and 30 days, grouped by provider, model,
 /// duty or session, with estimated cost and savings; <c>--json</c> for scripts. Reads <c>usage.db</c> directly, so it
-/// works whether or not the daemon runs.
+/// works whether or not the daemon runs. In team mode (a <c>team</c> section in the config) it reads the team ledger in
+/// PostgreSQL through the config's <c>team.postgres</c> instead, every replica's requests, and can group them by user,
+/// group and key; on a machine without the database's address, <c>switchboard team usage</c> asks a gateway.
 /// </summary>
 internal static class UsageCommand
 {
@@ -18,8 +20,11 @@ internal static class UsageCommand
     {
         var period = new Option<string?>("--period") { Description = "today, 7d or 30d (all three when left out)." };
         period.AcceptOnlyFromAmong([.. UsagePeriod.Names]);
-        var by = new Option<string>("--by") { Description = "Group by provider, model, duty or session.", DefaultValueFactory = _ => "provider" };
-        by.AcceptOnlyFromAmong("provider", "model", "duty", "session");
+        var by = new Option<string>("--by")
+        {
+            Description = "Group by provider, model, duty or session; in team mode also by user, group or key.", DefaultValueFactory = _ => "provider",
+        };
+        by.AcceptOnlyFromAmong(["provider", "model", "duty", "session", .. TeamUsageLedger.Groupings]);
         var json = new Option<bool>("--json") { Description = "Print JSON instead of tables." };
         var command = new Command("usage", "Show recorded usage, cost and savings.") { period, by, json };
         command.SetAction(result => Run(SwitchboardHome.FromEnvironment(), result.GetValue(period), result.GetValue(by)!,
@@ -31,18 +36,17 @@ internal static class UsageCommand
     {
         var grouping = Enum.Parse<UsageGrouping>(by, ignoreCase: true);
         var periods = (periodName is null ? UsagePeriod.Names : [periodName]).Select(name => UsagePeriod.Parse(name, time)!).ToList();
-        var ledger = UsageLedger.OpenExisting(home.LedgerFile);
-        var reports = periods.Select(period =>
+        if (TeamUsageLedger.Of(home) is { } team) return TeamUsageLedger.Run(team, periods, by, grouping, json, console);
+        if (TeamUsageLedger.Groupings.Contains(by))
         {
-            var groups = ledger?.Totals(period.From, period.To, grouping).ToList() ?? [];
-            return new UsageReport(period.Name, period.From, period.To, by, UsageTotals.Sum("total", groups), groups);
-        }).ToList();
-
-        if (json)
-        {
-            Console.Out.WriteLine(JsonSerializer.Serialize(reports, UsageCliJson.Default.ListUsageReport));
-            return 0;
+            CliConsole.Error.MarkupLineInterpolated(
+                $"[red]switchboard usage:[/] --by {by} needs team mode (a team section in the config): the local ledger does not know who asked.");
+            return 2;
         }
+        var ledger = UsageLedger.OpenExisting(home.LedgerFile);
+        var reports = Reports(ledger, periods, by, grouping);
+
+        if (json) return Print(reports);
         if (ledger is null)
         {
             console.MarkupLineInterpolated($"No usage recorded yet (the ledger will be {home.LedgerFile}).");
@@ -52,7 +56,20 @@ internal static class UsageCommand
         return 0;
     }
 
-    private static void Show(IAnsiConsole console, UsageReport report)
+    internal static List<UsageReport> Reports(IUsageReader? ledger, List<UsagePeriod> periods, string by, UsageGrouping grouping) =>
+        [.. periods.Select(period =>
+        {
+            var groups = ledger?.Totals(period.From, period.To, grouping).ToList() ?? [];
+            return new UsageReport(period.Name, period.From, period.To, by, UsageTotals.Sum("total", groups), groups);
+        })];
+
+    internal static int Print(List<UsageReport> reports)
+    {
+        Console.Out.WriteLine(JsonSerializer.Serialize(reports, UsageCliJson.Default.ListUsageReport));
+        return 0;
+    }
+
+    internal static void Show(IAnsiConsole console, UsageReport report)
     {
         var title = report.Period switch { "today" => "Today", "7d" => "Last 7 days", _ => "Last 30 days" };
         var table = new Table { Title = new TableTitle($"{title} by {report.By}") }

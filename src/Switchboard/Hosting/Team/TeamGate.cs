@@ -48,5 +48,5 @@ internal static class TeamGate
 
     private static readonly AnthropicError OperatorCannotSend = new(StatusCodes.Status403Forbidden, ErrorTypes.Permission,
         "The gateway's operator key (apiKey) administers the gateway and belongs to no user, so it sends no messages: " +
-        "use a user's Switchboard key (switchboard team key create).") { ShouldRetry = false };
+        "use a user's Switchboard key (switchboard team keys create <email>).") { ShouldRetry = false };
 }

@@ -175,6 +175,25 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         browserErrors.ShouldBeEmpty();
     }
 
+    [Fact]
+    public async Task Dashboard_OnTheLocalPath_ShowsNoTeamPages_AndLoadsNoneOfThem()
+    {
+        var page = await _browser.NewPageAsync();
+        var requested = new List<string>();
+        page.Request += (_, request) => requested.Add(new Uri(request.Url).AbsolutePath);
+        await page.GotoAsync(new Uri(_switchboard.Address, "/ui/").ToString());
+        await page.FillAsync("#login input[name=key]", ClientKey);
+        await page.ClickAsync("#login button");
+
+        // The page asked the server whether it runs in team mode before loading anything else, and was told no
+        await Expect(page.GetByTestId("total-requests")).ToHaveTextAsync("0");
+        await Expect(page.GetByTestId("live-state")).ToHaveTextAsync("live");
+        await Expect(page.GetByTestId("team")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("sign-out")).ToHaveCountAsync(0);
+        requested.ShouldContain("/health");
+        requested.ShouldNotContain(path => path.Contains("team", StringComparison.Ordinal));
+    }
+
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Dollars(double value) => "$" + value.ToString("F4", CultureInfo.InvariantCulture);

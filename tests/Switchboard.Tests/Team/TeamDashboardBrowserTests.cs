@@ -155,6 +155,13 @@ public sealed class TeamDashboardBrowserTests(PostgresServer postgres, RedisServ
         await limit.GetByTestId("delete").ClickAsync();
         await Expect(page.Locator("[data-testid=team-limits] tr[data-key]")).ToHaveCountAsync(0);
         (await LimitsAsync(world)).Limits.ShouldBeEmpty();
+
+        // And every change the page made is audited with the signed-in admin as its actor
+        var adminId = (await new TeamUsers(world.Database).FindByEmailAsync("root@example.com", Cancel))!.Id;
+        var changes = (await AuditAsync(world.Database, TeamAudit.AdminChange)).Where(row => row.StartsWith(adminId + " ", StringComparison.Ordinal)).ToList();
+        changes.Count(row => row.Contains("key_created", StringComparison.Ordinal)).ShouldBe(1);
+        changes.Count(row => row.Contains("key_revoked", StringComparison.Ordinal)).ShouldBe(1);
+        changes.Count.ShouldBe(4, string.Join("\n", changes));
         _browserErrors.ShouldBeEmpty();
     }
 
@@ -173,7 +180,7 @@ public sealed class TeamDashboardBrowserTests(PostgresServer postgres, RedisServ
         await Expect(page.Locator("#dashboard")).ToBeHiddenAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "4-member.png"), FullPage = true });
         // What the page would have loaded is refused by the server too, not only hidden
-        foreach (var path in new[] { "/ui/api/config", "/ui/api/summary?period=today", "/api/team/users" })
+        foreach (var path in new[] { "/ui/api/config", "/ui/api/live", "/ui/api/summary?period=today", "/api/team/users" })
         {
             using var refused = await Send(world.Replica.Client, HttpMethod.Get, path, member);
             refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden, path);

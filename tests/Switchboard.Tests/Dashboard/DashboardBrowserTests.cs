@@ -17,7 +17,6 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 {
     private const string ClientKey = "browser-key-0123456789abcdef";
     private const string TeamToken = "team-token-fedcba9876543210";
-    private const string Chromium = "/usr/bin/chromium";
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     public static string Artifacts { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard");
@@ -25,8 +24,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     private ScriptedUpstream _anthropic = null!;
     private ScriptedOllama _ollama = null!;
     private RunningSwitchboard _switchboard = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private HeadlessChromium _chromium = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -50,15 +48,12 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             """);
         _switchboard.Client.DefaultRequestHeaders.Add("x-api-key", ClientKey);
         Directory.CreateDirectory(Artifacts);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
-        SetDefaultExpectTimeout(30_000);
+        _chromium = await HeadlessChromium.StartAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await _switchboard.DisposeAsync();
         await _ollama.DisposeAsync();
         await _anthropic.DisposeAsync();
@@ -82,7 +77,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await _switchboard.RecordsAsync(4);
 
         // When the dashboard is opened: it asks for the key first
-        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var browserErrors = new List<string>();
         // Script errors only: a refused request (401 before the key, 422 for the invalid edit) is logged too, and expected
         page.Console += (_, message) =>
@@ -178,7 +173,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Dashboard_OnTheLocalPath_ShowsNoTeamPages_AndLoadsNoneOfThem()
     {
-        var page = await _browser.NewPageAsync();
+        var page = await _chromium.Browser.NewPageAsync();
         var requested = new List<string>();
         page.Request += (_, request) => requested.Add(new Uri(request.Url).AbsolutePath);
         await page.GotoAsync(new Uri(_switchboard.Address, "/ui/").ToString());

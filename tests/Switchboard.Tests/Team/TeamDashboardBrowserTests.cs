@@ -24,27 +24,19 @@ namespace Switchboard.Tests.Team;
 [Collection(TeamPostgres.Name)]
 public sealed class TeamDashboardBrowserTests(PostgresServer postgres, RedisServer redis) : IClassFixture<RedisServer>, IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
     private static string Artifacts { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts", "team-dashboard");
 
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private HeadlessChromium _chromium = null!;
     private readonly List<string> _browserErrors = [];
 
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(Artifacts);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
-        SetDefaultExpectTimeout(30_000);
+        _chromium = await HeadlessChromium.StartAsync();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-    }
+    public ValueTask DisposeAsync() => _chromium.DisposeAsync();
 
     [Fact]
     public async Task Admin_SignsInWithTheirKey_SeesTheTeamAndItsUsage_CreatesAKeyShownOnce_RevokesIt_SetsAndDeletesALimit()
@@ -194,7 +186,7 @@ public sealed class TeamDashboardBrowserTests(PostgresServer postgres, RedisServ
 
     private async Task<IPage> OpenAsync(World world)
     {
-        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         // Script errors only: refused requests (401 before signing in, 403 for a member, 404 for a bad limit) are expected.
         page.Console += (_, message) =>
         {

@@ -37,12 +37,23 @@ internal sealed class DashboardEndpoints(ConfigStore config, LedgerServices usag
         app.MapGet("/ui/{file?}", PageAsync).WithMetadata(PublicEndpoint.Instance);
         app.MapGet("/ui/api/summary", SummaryAsync);
         app.MapGet("/ui/api/requests", RequestsAsync);
-        app.MapGet("/ui/api/live", LiveAsync);
-        app.MapGet("/ui/api/config", ConfigAsync);
-        app.MapPost("/ui/api/config/check", CheckAsync);
-        app.MapPut("/ui/api/config", SaveAsync);
+        app.MapGet("/ui/api/live", AdminsOnly(LiveAsync));
+        app.MapGet("/ui/api/config", AdminsOnly(ConfigAsync));
+        app.MapPost("/ui/api/config/check", AdminsOnly(CheckAsync));
+        app.MapPut("/ui/api/config", AdminsOnly(SaveAsync));
         app.MapGet("/metrics", MetricsAsync);
     }
+
+    /// <summary>
+    /// In team mode everyone's live requests and the gateway's config are for administrators, as the usage figures
+    /// are (<see cref="TeamUsageAccess"/>); a member's key gets a 403 saying so. On the local path nothing is checked.
+    /// </summary>
+    private static RequestDelegate AdminsOnly(RequestDelegate handle) => context =>
+        TeamUsageAccess.Allowed(context) ? handle(context) : ErrorReplies.WriteAsync(context, ForAdmins);
+
+    private static readonly AnthropicError ForAdmins = new(StatusCodes.Status403Forbidden, ErrorTypes.Permission,
+        "The dashboard's live feed and config editor are for administrators in team mode: use the operator key (apiKey) " +
+        "or a key of a user with the admin role.") { ShouldRetry = false };
 
     /// <summary>The embedded pages; the name comes from a fixed set, never from the file system.</summary>
     private static async Task PageAsync(HttpContext context)

@@ -17,7 +17,6 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 {
     private const string ClientKey = "browser-key-0123456789abcdef";
     private const string TeamToken = "team-token-fedcba9876543210";
-    private const string Chromium = "/usr/bin/chromium";
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     public static string Artifacts { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts", "dashboard");
@@ -25,8 +24,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     private ScriptedUpstream _anthropic = null!;
     private ScriptedOllama _ollama = null!;
     private RunningSwitchboard _switchboard = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private HeadlessChromium _chromium = null!;
 
     public async ValueTask InitializeAsync()
     {
@@ -50,15 +48,12 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             """);
         _switchboard.Client.DefaultRequestHeaders.Add("x-api-key", ClientKey);
         Directory.CreateDirectory(Artifacts);
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true });
-        SetDefaultExpectTimeout(30_000);
+        _chromium = await HeadlessChromium.StartAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await _switchboard.DisposeAsync();
         await _ollama.DisposeAsync();
         await _anthropic.DisposeAsync();
@@ -82,7 +77,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await _switchboard.RecordsAsync(4);
 
         // When the dashboard is opened: it asks for the key first
-        var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await _chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var browserErrors = new List<string>();
         // Script errors only: a refused request (401 before the key, 422 for the invalid edit) is logged too, and expected
         page.Console += (_, message) =>
@@ -173,6 +168,25 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await SendAsync("claude-haiku-4-5");
         (await _switchboard.RecordsAsync(6))[^1].Cost.ShouldNotBeNull().ShouldBe((4000 * 1 + 500 * 5) / 1e6, 1e-12);
         browserErrors.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Dashboard_OnTheLocalPath_ShowsNoTeamPages_AndLoadsNoneOfThem()
+    {
+        var page = await _chromium.Browser.NewPageAsync();
+        var requested = new List<string>();
+        page.Request += (_, request) => requested.Add(new Uri(request.Url).AbsolutePath);
+        await page.GotoAsync(new Uri(_switchboard.Address, "/ui/").ToString());
+        await page.FillAsync("#login input[name=key]", ClientKey);
+        await page.ClickAsync("#login button");
+
+        // The page asked the server whether it runs in team mode before loading anything else, and was told no
+        await Expect(page.GetByTestId("total-requests")).ToHaveTextAsync("0");
+        await Expect(page.GetByTestId("live-state")).ToHaveTextAsync("live");
+        await Expect(page.GetByTestId("team")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("sign-out")).ToHaveCountAsync(0);
+        requested.ShouldContain("/health");
+        requested.ShouldNotContain(path => path.Contains("team", StringComparison.Ordinal));
     }
 
     private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);

@@ -1,12 +1,11 @@
-// Switchboard's dashboard: plain JavaScript, no build step. Reads /ui/api (same origin; the apiKey, when the daemon
-// has one, goes in x-switchboard-key and stays in this tab's sessionStorage).
+// Switchboard's dashboard: plain JavaScript, no build step. Reads /ui/api (same origin; the key, when the daemon wants
+// one, is auth.js's business). In team mode it loads team.js, the admin's pages; on the local path nothing of them.
 'use strict';
 
 const $ = (selector) => document.querySelector(selector);
-const KEY = 'switchboard-key';
 const COLORS = ['#2f5d8a', '#e08a2c', '#3f9a5b', '#b3497a', '#7a6bb3', '#c2b33a', '#3aa6b9', '#8a5a3c'];
 const BUCKETS = { today: 24, '7d': 7, '30d': 30 };
-const state = { period: 'today', summary: null, revision: null, logRows: 0 };
+const state = { period: 'today', summary: null, revision: null, logRows: 0, watching: false };
 
 const count = (n) => Number(n).toLocaleString('en-US');
 const dollars = (n) => '$' + Number(n).toFixed(4);
@@ -16,12 +15,10 @@ const debounce = (fn, ms) => { let timer; return (...args) => { clearTimeout(tim
 class Unauthorized extends Error {}
 
 async function api(path, options = {}) {
-  const headers = { ...(options.headers || {}) };
-  const key = sessionStorage.getItem(KEY);
-  if (key) headers['x-switchboard-key'] = key;
+  const headers = { ...Auth.headers(), ...(options.headers || {}) };
   const response = await fetch(path, { ...options, headers });
   if (response.status === 401) {
-    sessionStorage.removeItem(KEY);
+    Auth.signOut();
     showLogin();
     throw new Unauthorized();
   }
@@ -79,6 +76,7 @@ async function loadSummary() {
   table($('#by-provider'), totalsColumns('provider'), summary.byProvider);
   table($('#by-duty'), totalsColumns('duty'), summary.byDuty);
   table($('#by-model'), totalsColumns('provider:model'), summary.byModel);
+  if (window.TeamPages) TeamPages.showUsage(summary);
   table($('#latency'), [
     ['provider', 'key'], ['requests', 'requests', count], ['p50', 'p50', count], ['p90', 'p90', count], ['p99', 'p99', count],
     ['first byte p50', 'firstByteP50', (v) => (v == null ? '–' : count(v))],
@@ -192,7 +190,10 @@ async function watchLive() {
         }
       }
     } catch (error) {
-      if (error instanceof Unauthorized) return;
+      if (error instanceof Unauthorized) {
+        state.watching = false;
+        return;
+      }
     }
     setLive(false);
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -245,16 +246,35 @@ async function saveConfig() {
   }
 }
 
+// Team mode is the server's to say (GET /health, public, has "team"); only then does the page load team.js.
+async function loadTeamPages() {
+  const health = await fetch('/health').then((response) => response.json()).catch(() => ({}));
+  if (!health.team) return;
+  await new Promise((resolve, reject) => {
+    const script = el('script', { src: 'team.js' });
+    script.addEventListener('load', resolve);
+    script.addEventListener('error', reject);
+    document.head.append(script);
+  });
+  await TeamPages.start();
+}
+
 async function load() {
   $('#login').hidden = true;
   $('#dashboard').hidden = false;
   try {
-    await Promise.all([loadSummary(), loadLog(), loadConfig()]);
+    // A member's key is told it needs an admin's before anything else loads.
+    if (window.TeamPages && !(await TeamPages.admit())) return;
+    await Promise.all([loadSummary(), loadLog(), loadConfig(), window.TeamPages ? TeamPages.load() : null]);
   } catch (error) {
     if (!(error instanceof Unauthorized)) throw error;
     return;
   }
-  watchLive();
+  // One feed per tab, however often the user signs in again.
+  if (!state.watching) {
+    state.watching = true;
+    watchLive();
+  }
 }
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -273,8 +293,9 @@ document.addEventListener('DOMContentLoaded', () => {
   $('#config-reload').addEventListener('click', () => loadConfig().catch(() => {}));
   $('#login').addEventListener('submit', (event) => {
     event.preventDefault();
-    sessionStorage.setItem(KEY, event.target.key.value);
+    Auth.signIn(event.target.key.value);
+    event.target.reset();
     load();
   });
-  load();
+  loadTeamPages().catch(() => {}).then(load);
 });

@@ -30,40 +30,43 @@ internal static class TeamRun
 
         await using var local = await ReplicaProcess.StartAsync(binary, Path.Combine(work, "local"), LocalConfig(upstream), cpus);
         await using var team = await ReplicaProcess.StartAsync(binary, Path.Combine(work, "team-0"), teamConfig, cpus);
-        var key = await TeamBenchUser.CreateAsync(team.BaseUrl, OperatorKey);
         using var anyone = Client("sk-bench");
-        using var member = Client(key);
+        using var unlimited = Client(await TeamBenchUser.CreateAsync(team.BaseUrl, OperatorKey, "unlimited@example.com", capped: false));
+        using var member = Client(await TeamBenchUser.CreateAsync(team.BaseUrl, OperatorKey, "bench@example.com", capped: true));
+        // In this order, interleaved; the last is the "authorised request" (key, limits, ledger).
+        var paths = new (HttpClient Client, string Url, bool Team)[]
+        {
+            (anyone, upstream, false), (anyone, local.BaseUrl, false), (unlimited, team.BaseUrl, true), (member, team.BaseUrl, true),
+        };
         var teamSent = 0;
 
-        Console.Error.WriteLine("bench: direct, local and team mode at c=1, interleaved...");
+        Console.Error.WriteLine("bench: direct, local, team without and with limits at c=1, interleaved...");
         for (var i = 0; i < Warmup; i++)
-        {
-            await OneAsync(anyone, upstream);
-            await OneAsync(anyone, local.BaseUrl);
-            await OneAsync(member, team.BaseUrl);
-            teamSent++;
-        }
+            foreach (var (client, url, isTeam) in paths)
+            {
+                await OneAsync(client, url);
+                if (isTeam) teamSent++;
+            }
         var idle = (Local: RssSampler.Read(local.Pid, "VmRSS"), Team: RssSampler.Read(team.Pid, "VmRSS"));
-        var samples = (Direct: new List<Sample>(LatencySamples), Local: new List<Sample>(LatencySamples), Team: new List<Sample>(LatencySamples));
+        var samples = paths.Select(_ => new List<Sample>(LatencySamples)).ToArray();
         for (var i = 0; i < LatencySamples; i++)
-        {
-            samples.Direct.Add(await OneAsync(anyone, upstream));
-            samples.Local.Add(await OneAsync(anyone, local.BaseUrl));
-            samples.Team.Add(await OneAsync(member, team.BaseUrl));
-            teamSent++;
-        }
+            for (var p = 0; p < paths.Length; p++)
+            {
+                samples[p].Add(await OneAsync(paths[p].Client, paths[p].Url));
+                if (paths[p].Team) teamSent++;
+            }
 
         Console.Error.WriteLine($"bench: requests/s at c={Concurrency}, alternating rounds...");
-        var rps = (Direct: new List<double>(), Local: new List<double>(), Team: new List<double>());
+        var rps = paths.Select(_ => new List<double>()).ToArray();
         for (var round = 0; round < 2; round++)
-        {
-            rps.Direct.Add(await ThroughputAsync(anyone, upstream));
-            rps.Local.Add(await ThroughputAsync(anyone, local.BaseUrl));
-            var (completed, perSecond) = await CountedThroughputAsync(member, team.BaseUrl);
-            teamSent += completed;
-            rps.Team.Add(perSecond);
-        }
+            for (var p = 0; p < paths.Length; p++)
+            {
+                var (completed, perSecond) = await CountedThroughputAsync(paths[p].Client, paths[p].Url);
+                if (paths[p].Team) teamSent += completed;
+                rps[p].Add(perSecond);
+            }
         var loaded = (Local: RssSampler.Read(local.Pid, "VmRSS"), Team: RssSampler.Read(team.Pid, "VmRSS"));
+        var redisRoundTrip = await RedisRoundTripAsync(redis.Url);
 
         Console.Error.WriteLine("bench: three team replicas behind HAProxy, beside one...");
         await using var second = await ReplicaProcess.StartAsync(binary, Path.Combine(work, "team-1"), teamConfig, cpus);
@@ -88,18 +91,36 @@ internal static class TeamRun
             balanced.Three.Add(three.PerSecond);
         }
 
-        Console.Error.WriteLine($"bench: waiting for the team ledger to hold all {teamSent} requests...");
-        var ledger = await LedgerAsync(connection, teamSent);
+        // A record is dropped as its request ends (the queue full), so once the load stops this count is final.
+        var dropped = 0L;
+        foreach (var replica in new[] { team, second, third }) dropped += await TeamBenchUser.LedgerDroppedAsync(replica.BaseUrl, OperatorKey);
+        Console.Error.WriteLine($"bench: waiting for the team ledger to hold the {teamSent} requests sent ({dropped} dropped)...");
+        var ledger = await LedgerAsync(connection, teamSent - dropped);
 
         var report = TeamReport.Build(new TeamFigures(
-            samples.Direct, samples.Local, samples.Team,
-            rps.Direct.Average(), rps.Local.Average(), rps.Team.Average(),
+            samples[0], samples[1], samples[2], samples[3],
+            rps[0].Average(), rps[1].Average(), rps[2].Average(), rps[3].Average(),
             balanced.One.Average(), balanced.Three.Average(),
-            teamSent, ledger.Rows, ledger.ByReplica,
+            teamSent, ledger.Rows, dropped, ledger.ByReplica, redisRoundTrip,
             idle.Local, loaded.Local, idle.Team, loaded.Team, Pinned: !string.IsNullOrEmpty(cpus)));
         Console.WriteLine(report);
         if (outFile is not null) await File.WriteAllTextAsync(outFile, report);
         return 0;
+    }
+
+    /// <summary>The p50 of a Redis PING from this process (on the client's core) in ms: the floor of the limits' round trip.</summary>
+    private static async Task<double> RedisRoundTripAsync(string url)
+    {
+        var uri = new Uri(url);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{uri.Host}:{uri.Port}");
+        var database = redis.GetDatabase();
+        var times = new List<double>(LatencySamples);
+        for (var i = 0; i < Warmup + LatencySamples; i++)
+        {
+            var took = await database.PingAsync();
+            if (i >= Warmup) times.Add(took.TotalMilliseconds);
+        }
+        return Percentile(times, 0.5);
     }
 
     private static HttpClient Client(string key)
@@ -110,8 +131,8 @@ internal static class TeamRun
         return http;
     }
 
-    /// <summary>The ledger's rows once they reach <paramref name="sent"/> (replicas write in batches), or after 60 s, whatever it holds.</summary>
-    private static async Task<(long Rows, IReadOnlyList<(string Replica, long Rows)> ByReplica)> LedgerAsync(string connection, int sent)
+    /// <summary>The ledger's rows once they reach <paramref name="expected"/> (replicas write in batches), or after 60 s, whatever it holds.</summary>
+    private static async Task<(long Rows, IReadOnlyList<(string Replica, long Rows)> ByReplica)> LedgerAsync(string connection, long expected)
     {
         await using var database = NpgsqlDataSource.Create(connection);
         async Task<long> CountAsync()
@@ -120,7 +141,7 @@ internal static class TeamRun
             return (long)(await command.ExecuteScalarAsync())!;
         }
         long rows;
-        try { rows = await Eventually.WaitAsync(CountAsync, count => count >= sent, count => $"{sent} ledger rows (now {count})", TimeSpan.FromSeconds(60)); }
+        try { rows = await Eventually.WaitAsync(CountAsync, count => count >= expected, count => $"{expected} ledger rows (now {count})", TimeSpan.FromSeconds(60)); }
         catch (TimeoutException) { rows = await CountAsync(); }
         var byReplica = new List<(string, long)>();
         await using var grouped = database.CreateCommand("SELECT replica, count(*) FROM requests GROUP BY replica ORDER BY replica");

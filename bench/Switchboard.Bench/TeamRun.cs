@@ -150,8 +150,12 @@ internal static class TeamRun
         return (rows, byReplica);
     }
 
+    // The scripted model gets a price, in both modes alike, so each reply costs something: the capped member's
+    // spend is then really charged to Redis after the reply, as it would be for a real model.
+    private const string Prices = """{ "claude-bench": { "input": 3, "output": 15 } }""";
+
     private static string LocalConfig(string upstream) => $$"""
-        { "defaultProvider": "anthropic", "providers": { "anthropic": { "type": "anthropic", "baseUrl": "{{upstream}}" } } }
+        { "defaultProvider": "anthropic", "providers": { "anthropic": { "type": "anthropic", "baseUrl": "{{upstream}}" } }, "prices": {{Prices}} }
         """;
 
     private static string TeamConfig(string upstream, string postgres, string redis) => $$"""
@@ -159,6 +163,7 @@ internal static class TeamRun
           "apiKey": "{{OperatorKey}}",
           "defaultProvider": "anthropic",
           "providers": { "anthropic": { "type": "anthropic", "baseUrl": "{{upstream}}", "apiKey": "sk-gateway" } },
+          "prices": {{Prices}},
           "team": { "postgres": "{{postgres}}", "redis": "{{redis}}", "publicUrl": "http://127.0.0.1" }
         }
         """;

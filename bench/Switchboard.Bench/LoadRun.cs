@@ -11,10 +11,10 @@ namespace Switchboard.Bench;
 /// </summary>
 internal static class LoadRun
 {
-    private const int Warmup = 500;
-    private const int LatencySamples = 3000;
-    private static readonly TimeSpan ThroughputWindow = TimeSpan.FromSeconds(5);
-    private const int Concurrency = 16;
+    internal const int Warmup = 500;
+    internal const int LatencySamples = 3000;
+    internal static readonly TimeSpan ThroughputWindow = TimeSpan.FromSeconds(5);
+    internal const int Concurrency = 16;
 
     private const string Body = """{"model":"claude-bench","max_tokens":256,"stream":true,"messages":[{"role":"user","content":"Benchmark me, please."}]}""";
 
@@ -59,9 +59,9 @@ internal static class LoadRun
         return 0;
     }
 
-    private readonly record struct Sample(double FirstByteMs, double TotalMs);
+    internal readonly record struct Sample(double FirstByteMs, double TotalMs);
 
-    private static async Task<Sample> OneAsync(HttpClient http, string baseUrl)
+    internal static async Task<Sample> OneAsync(HttpClient http, string baseUrl)
     {
         var started = Stopwatch.GetTimestamp();
         using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/v1/messages")
@@ -80,7 +80,10 @@ internal static class LoadRun
         return new Sample(firstByte, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    private static async Task<double> ThroughputAsync(HttpClient http, string baseUrl)
+    internal static async Task<double> ThroughputAsync(HttpClient http, string baseUrl) => (await CountedThroughputAsync(http, baseUrl)).PerSecond;
+
+    /// <summary>Requests/s at <see cref="Concurrency"/> over <see cref="ThroughputWindow"/>, and how many completed (all answered 200).</summary>
+    internal static async Task<(int Completed, double PerSecond)> CountedThroughputAsync(HttpClient http, string baseUrl)
     {
         var completed = 0;
         var stopAt = Stopwatch.GetTimestamp() + (long)(ThroughputWindow.TotalSeconds * Stopwatch.Frequency);
@@ -94,7 +97,7 @@ internal static class LoadRun
             }
         });
         await Task.WhenAll(workers);
-        return completed / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return (completed, completed / Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
     private static long Memory(int pid, string field)
@@ -105,7 +108,7 @@ internal static class LoadRun
         throw new InvalidOperationException($"no {field} for pid {pid}");
     }
 
-    private static double Percentile(IEnumerable<double> values, double p)
+    internal static double Percentile(IEnumerable<double> values, double p)
     {
         var sorted = values.Order().ToArray();
         return sorted[(int)Math.Clamp(Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];

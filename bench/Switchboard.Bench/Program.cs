@@ -5,6 +5,8 @@ using Switchboard.Bench;
 //   load --direct URL --through URL --pid PID [--out FILE]   measure both paths and Switchboard's memory
 //   tokens --repo DIR                                  what counting tokens for routing costs on a 400 KB request
 //   soak --binary PATH [--rounds N] [--out FILE]       the issue-14 load, repeated, with the daemon's RSS throughout
+//   team --binary PATH --upstream URL --work DIR [--cpus LIST] [--out FILE]
+//                                                      local against team mode, and three replicas behind HAProxy
 return args.FirstOrDefault() switch
 {
     "upstream" => await ScriptedUpstream.RunAsync(int.Parse(Arg(args, "--port"))),
@@ -13,6 +15,8 @@ return args.FirstOrDefault() switch
         args.Contains("--out") ? Arg(args, "--out") : null),
     "load" => await LoadRun.RunAsync(Arg(args, "--direct"), Arg(args, "--through"), int.Parse(Arg(args, "--pid")),
         args.Contains("--out") ? Arg(args, "--out") : null),
+    "team" => await TeamRun.RunAsync(Arg(args, "--binary"), Arg(args, "--upstream"), Arg(args, "--work"),
+        args.Contains("--cpus") ? Arg(args, "--cpus") : null, args.Contains("--out") ? Arg(args, "--out") : null),
     _ => Usage(),
 };
 
@@ -21,6 +25,6 @@ static string Arg(string[] args, string name) =>
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: bench upstream --port N | bench load --direct URL --through URL --pid PID [--out FILE] | bench tokens --repo DIR | bench soak --binary PATH [--rounds N] [--out FILE]");
+    Console.Error.WriteLine("usage: bench upstream --port N | bench load --direct URL --through URL --pid PID [--out FILE] | bench tokens --repo DIR | bench soak --binary PATH [--rounds N] [--out FILE] | bench team --binary PATH --upstream URL --work DIR [--cpus LIST] [--out FILE]");
     return 2;
 }

@@ -12,12 +12,13 @@ namespace Switchboard.Tests.Infrastructure;
 /// </summary>
 public sealed partial class PublishedServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
     private readonly ConcurrentQueue<string> _output = new();
+    private Process _process = null!;
 
-    private PublishedServer(Process process, TempHome home, int port)
+    private PublishedServer(ProcessStartInfo start, TempHome home, int port)
     {
-        _process = process;
+        _start = start;
         Home = home;
         Port = port;
         Address = new Uri($"http://127.0.0.1:{port}");
@@ -64,14 +65,21 @@ public sealed partial class PublishedServer : IAsyncDisposable
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
             if (value is null) info.Environment.Remove(key);
             else info.Environment[key] = value;
-        var process = Process.Start(info)!;
-        var server = new PublishedServer(process, home, port);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) server._output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) server._output.Enqueue(e.Data); };
+        var server = new PublishedServer(info, home, port);
+        await server.LaunchAsync();
+        return server;
+    }
+
+    /// <summary>Starts the process (again, after a kill: the same binary, port, home and environment); waits for <c>/health</c>.</summary>
+    private async Task LaunchAsync()
+    {
+        var process = Process.Start(_start)!;
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await server.WaitForHealthAsync();
-        return server;
+        await WaitForHealthAsync();
     }
 
     /// <summary>Resident memory now (VmRSS), in MB.</summary>

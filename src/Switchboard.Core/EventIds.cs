@@ -34,6 +34,8 @@ internal static class EventIds
     public const int LedgerAbandoned = 204;
     public const int LedgerWriteRetrying = 205;
     public const int LedgerWriteRecovered = 206;
+    public const int LedgerSpoolReplaying = 207;
+    public const int LedgerSpoolFailed = 208;
     public const int TeamLedgerReadFailed = 220;
     public const int LedgerUnavailable = 210;
 

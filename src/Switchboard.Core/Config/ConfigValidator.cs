@@ -24,6 +24,7 @@ public static class ConfigValidator
             Add("$.shutdownGraceSeconds", "must be from 0 to 25 (seconds replies in flight may run on when the daemon stops)");
 
         if (config.Ledger.RetentionDays < 1) Add("$.ledger.retentionDays", "must be at least 1 (day)");
+        if (config.Ledger.QueueSize < 1) Add("$.ledger.queueSize", "must be at least 1 (request)");
         if (config.Team is { } team) TeamRules(team, Add);
         foreach (var (model, price) in config.Prices ?? [])
         {

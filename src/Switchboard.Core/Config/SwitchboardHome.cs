@@ -12,6 +12,9 @@ public sealed record SwitchboardHome(string Folder)
     public string LogFile => Path.Combine(Folder, "switchboard.log");
     public string LedgerFile => Path.Combine(Folder, "usage.db");
 
+    /// <summary>Team mode: the ledger records this replica has not yet stored in PostgreSQL (see <c>LedgerSpool</c>).</summary>
+    public string TeamLedgerSpool => Path.Combine(Folder, "team-ledger.spool");
+
     public static SwitchboardHome FromEnvironment()
     {
         var explicitHome = Environment.GetEnvironmentVariable("SWITCHBOARD_HOME");

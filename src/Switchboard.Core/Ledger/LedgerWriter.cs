@@ -5,13 +5,15 @@ using Switchboard.Config;
 namespace Switchboard.Ledger;
 
 /// <summary>
-/// Writes records to the ledger off the request path. <see cref="Record"/> only queues (a bounded queue: memory stays
-/// bounded whatever the disk does); one background loop appends what has queued up in one transaction per batch and
-/// deletes what is past retention once an hour. When the queue is full the newest record is dropped (the ones queued
-/// earlier keep their place, so what is written stays in order with the loss at the end), counted in
-/// <see cref="Dropped"/> and logged (the first loss at once, then at most every <see cref="LossLogInterval"/>).
-/// Each record gets its id as it joins a batch; with a <see cref="LedgerRetry"/> a refused batch is kept and sent
-/// again with the same ids (the team ledger counts it once), without one it is counted in <see cref="Failed"/>.
+/// Writes records to the ledger off the request path. <see cref="Record"/> only queues; one background loop appends
+/// what has queued up in one transaction per batch and deletes what is past retention once an hour. The bound
+/// (<c>ledger.queueSize</c>) counts what waits and the batch being sent, so it is exactly what an outage of the store
+/// can hold: past it the newest record is dropped (the ones queued earlier keep their place, so what is written stays
+/// in order with the loss at the end), counted in <see cref="Dropped"/> and logged (the first loss at once, then at
+/// most every <see cref="LossLogInterval"/>). Each record gets its id as it is queued; with a <see cref="LedgerRetry"/>
+/// a refused batch is kept and sent again with the same ids (the team ledger counts it once), without one it is
+/// counted in <see cref="Failed"/>. With a <see cref="LedgerSpool"/> (team mode) each queued record is also on disk
+/// until it is stored, and what an earlier run left there is sent first.
 /// </summary>
 public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
 {
@@ -24,12 +26,16 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
     private readonly Func<LedgerConfig> _config;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<RequestRecord> _queue;
+    private readonly Channel<QueuedRecord> _queue;
+    private readonly int _capacity;
     private readonly LedgerRetry? _retry;
+    private readonly LedgerSpool? _spool;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private int _abandoned;
+    private long _pending;
     private long _dropped;
+    private long _spoolFailures;
     private long _droppedLogged;
     private long _lastLossLog = long.MinValue;
     private long _written;
@@ -38,18 +44,17 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
     private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
 
     public LedgerWriter(ILedgerStore store, Func<LedgerConfig> config, ILogger logger, TimeProvider? time = null,
-        int capacity = DefaultCapacity, LedgerRetry? retry = null)
+        int capacity = DefaultCapacity, LedgerRetry? retry = null, LedgerSpool? spool = null)
     {
         _retry = retry;
+        _spool = spool;
+        _capacity = capacity;
         _store = store;
         _config = config;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        _queue = Channel.CreateBounded<RequestRecord>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        // Unbounded as a channel: the bound is _pending, which also counts the batch being sent.
+        _queue = Channel.CreateUnbounded<QueuedRecord>(); // not SingleReader: that one cannot count what it holds
         _loop = Task.Run(RunAsync);
     }
 
@@ -67,13 +72,42 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
 
     public int Queued => _queue.Reader.Count;
 
+    /// <summary>Records the spool could not take (a full disk): still queued, but lost if the replica is killed.</summary>
+    public long SpoolFailures => Interlocked.Read(ref _spoolFailures);
+
     public void Record(RequestRecord record)
     {
         if (!_config().Enabled) return;
-        if (_queue.Writer.TryWrite(record)) return;
-        Interlocked.Increment(ref _dropped);
-        ReportLoss(force: false);
+        if (Interlocked.Increment(ref _pending) > _capacity)
+        {
+            Interlocked.Decrement(ref _pending);
+            Interlocked.Increment(ref _dropped);
+            ReportLoss(force: false);
+            return;
+        }
+        var queued = new QueuedRecord(record, Guid.CreateVersion7(record.Time), -1);
+        if (_spool is null)
+        {
+            _queue.Writer.TryWrite(queued);
+            return;
+        }
+        lock (_spool.Gate)
+        {
+            try
+            {
+                queued = queued with { Sequence = _spool.Append(queued.Id, record) };
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The request was served; it stays queued in memory, and the first such failure says so.
+                if (Interlocked.Increment(ref _spoolFailures) == 1) LogSpoolFailed(_logger, ex);
+            }
+            _queue.Writer.TryWrite(queued);
+        }
     }
+
+    /// <summary>A record waiting to be written: the id it is stored under, and its place in the spool (-1: not spooled).</summary>
+    private readonly record struct QueuedRecord(RequestRecord Record, Guid Id, long Sequence);
 
     /// <summary>Logs losses not yet logged: at once the first time, then at most once per interval (always when forced).</summary>
     private void ReportLoss(bool force)
@@ -95,14 +129,19 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
         try
         {
             await PruneAsync().ConfigureAwait(false);
+            if (_spool is { LeftOver.Count: > 0 }) await ReplayAsync(_spool, batch, ids).ConfigureAwait(false);
             while (await _queue.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
             {
-                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var record))
+                var last = -1L;
+                while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var queued))
                 {
-                    batch.Add(record);
-                    ids.Add(Guid.CreateVersion7(record.Time));
+                    batch.Add(queued.Record);
+                    ids.Add(queued.Id);
+                    if (queued.Sequence >= 0) last = queued.Sequence;
                 }
                 await WriteAsync(batch, ids).ConfigureAwait(false);
+                Interlocked.Add(ref _pending, -batch.Count);
+                if (last >= 0) ForgetSpooled(last);
                 batch.Clear();
                 ids.Clear();
                 ReportLoss(force: false);
@@ -113,6 +152,44 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
         {
             // Stopped past its deadline: what the batch and the queue still hold is given up (and logged by StopAsync).
             _abandoned = batch.Count + _queue.Reader.Count;
+        }
+    }
+
+    /// <summary>Sends what an earlier run spooled and did not store, with its ids, before anything of this run.</summary>
+    private async Task ReplayAsync(LedgerSpool spool, List<RequestRecord> batch, List<Guid> ids)
+    {
+        LogReplaying(_logger, spool.Replay.Count, spool.Unreadable);
+        foreach (var chunk in spool.Replay.Chunk(MaxBatch))
+        {
+            foreach (var spooled in chunk)
+            {
+                batch.Add(spooled.Record);
+                ids.Add(spooled.Id);
+            }
+            await WriteAsync(batch, ids).ConfigureAwait(false);
+            batch.Clear();
+            ids.Clear();
+        }
+        try
+        {
+            spool.ReplayStored();
+        }
+        catch (IOException ex)
+        {
+            LogSpoolFailed(_logger, ex);
+        }
+    }
+
+    private void ForgetSpooled(long sequence)
+    {
+        try
+        {
+            _spool!.Stored(sequence);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left on disk, the records are sent again at the next start and counted once (same ids).
+            LogSpoolFailed(_logger, ex);
         }
     }
 
@@ -172,7 +249,11 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
         LogAbandoned(_logger, _loop.IsCompleted ? _abandoned : _queue.Reader.Count);
     }
 
-    public ValueTask DisposeAsync() => new(StopAsync(TimeSpan.FromSeconds(5)));
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _spool?.Dispose();
+    }
 
     [LoggerMessage(EventIds.LedgerDropped, LogLevel.Warning,
         "Usage ledger queue full: {Lost} request(s) not recorded ({Total} in all since start; {Queued} waiting for the disk)")]
@@ -193,6 +274,14 @@ public sealed partial class LedgerWriter : IUsageRecorder, IAsyncDisposable
 
     [LoggerMessage(EventIds.LedgerPruneFailed, LogLevel.Error, "Usage ledger: deleting old requests failed")]
     private static partial void LogPruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventIds.LedgerSpoolReplaying, LogLevel.Information,
+        "Usage ledger: sending {Count} request(s) an earlier run recorded but did not store ({Unreadable} unreadable line(s) skipped)")]
+    private static partial void LogReplaying(ILogger logger, int count, int unreadable);
+
+    [LoggerMessage(EventIds.LedgerSpoolFailed, LogLevel.Warning,
+        "Usage ledger: the spool file could not be written or cleared; requests are still recorded, but a replica killed now loses what only its memory holds")]
+    private static partial void LogSpoolFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventIds.LedgerAbandoned, LogLevel.Warning, "Usage ledger: stopped with {Count} request(s) still waiting for the disk")]
     private static partial void LogAbandoned(ILogger logger, int count);

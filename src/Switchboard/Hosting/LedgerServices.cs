@@ -38,10 +38,11 @@ internal sealed partial class LedgerServices : IAsyncDisposable
         TeamServices? team = null, Func<string>? replica = null)
     {
         Func<LedgerConfig> settings = () => config.Current.Config.Ledger;
+        var capacity = settings().QueueSize;
         if (team is not null)
         {
             var store = new TeamLedgerStore(team.Database, replica ?? (() => Environment.MachineName));
-            var teamWriter = new LedgerWriter(store, settings, logger, time, retry: TeamLedgerStore.Retry);
+            var teamWriter = new LedgerWriter(store, settings, logger, time, capacity, TeamLedgerStore.Retry, OpenSpool(home, logger));
             return new LedgerServices(null, new TeamLedgerReader(team.Database), teamWriter, config);
         }
         UsageLedger? ledger = null;
@@ -54,8 +55,22 @@ internal sealed partial class LedgerServices : IAsyncDisposable
             // Whatever went wrong (a read-only folder, a corrupt file, a missing native SQLite), requests still flow.
             LogUnavailable(logger, ex, home.LedgerFile);
         }
-        var writer = ledger is null ? null : new LedgerWriter(ledger, settings, logger, time);
+        var writer = ledger is null ? null : new LedgerWriter(ledger, settings, logger, time, capacity);
         return new LedgerServices(ledger, ledger, writer, config);
+    }
+
+    /// <summary>The team ledger's spool in the home folder; without one (a read-only home) records live in memory only.</summary>
+    private static LedgerSpool? OpenSpool(SwitchboardHome home, ILogger logger)
+    {
+        try
+        {
+            return LedgerSpool.Open(home.TeamLedgerSpool);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogSpoolUnavailable(logger, ex, home.TeamLedgerSpool);
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -65,4 +80,8 @@ internal sealed partial class LedgerServices : IAsyncDisposable
 
     [LoggerMessage(EventIds.LedgerUnavailable, LogLevel.Error, "Usage ledger {File} cannot be opened; requests are not recorded")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string file);
+
+    [LoggerMessage(EventIds.LedgerSpoolFailed, LogLevel.Error,
+        "Team ledger spool {Folder} cannot be opened; requests are recorded, but a replica killed loses what only its memory holds")]
+    private static partial void LogSpoolUnavailable(ILogger logger, Exception exception, string folder);
 }

@@ -44,7 +44,7 @@ public sealed class ConfigJsonErrorsTests
     {
         var (_, errors) = ConfigLoader.Parse("""{"ledger": {"zzzzzzzzzzzz": 1}}""", File, Registry);
 
-        errors.ShouldHaveSingleItem().Problem.ShouldBe("is not a known key; known keys here: enabled, retentionDays");
+        errors.ShouldHaveSingleItem().Problem.ShouldBe("is not a known key; known keys here: enabled, retentionDays, queueSize");
     }
 
     [Theory]

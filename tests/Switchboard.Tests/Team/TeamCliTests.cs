@@ -97,7 +97,7 @@ public sealed class TeamCliTests(PostgresServer postgres, RedisServer redis) : I
         using var home = new TempHome();
         var cli = new Cli(home, world);
         var admin = await world.UserKeyAsync("root@example.com", TeamUser.Admin);
-        await world.UserKeyAsync("ada@example.com", TeamUser.Member);
+        var adaKey = await world.UserKeyAsync("ada@example.com", TeamUser.Member);
         await cli.OkAsync(admin, "team", "groups", "create", "platform");
 
         var set = Json(await cli.OkAsync(admin, "team", "limits", "set", "user", "ada@example.com", "spend_usd", "5.5", "--period", "day", "--json"),
@@ -109,8 +109,11 @@ public sealed class TeamCliTests(PostgresServer postgres, RedisServer redis) : I
         var listed = await cli.OkAsync(admin, "team", "limits", "list");
         listed.ShouldContain("$5.50");
         listed.ShouldContain("ada@example.com", customMessage: "the table names whose limit it is");
+        var visible = adaKey[..(ApiKeySecret.Scheme.Length + ApiKeySecret.PrefixLength)];
+        await cli.OkAsync(admin, "team", "limits", "set", "key", visible, "requests_per_minute", "30");
+        (await cli.OkAsync(admin, "team", "limits", "list")).ShouldContain($"ada@example.com {visible}-…", customMessage: "a key's limit names the key's owner and prefix");
         await cli.OkAsync(admin, "team", "limits", "delete", set.Limit!.Id.ToString());
-        (await ApiAsync(world, "/api/team/limits", TeamAdminJson.Default.AdminLimitList)).Limits.ShouldBeEmpty();
+        (await ApiAsync(world, "/api/team/limits", TeamAdminJson.Default.AdminLimitList)).Limits.ShouldHaveSingleItem().Subject.ShouldBe("key");
 
         await cli.OkAsync(admin, "team", "policy", "set", "platform", "--models", "claude-*,qwen3:*", "--default-model", "anthropic:claude-sonnet-4-5");
         var policy = await ApiAsync(world, "/api/team/groups/platform/policy", TeamAdminJson.Default.AdminGroupPolicy);

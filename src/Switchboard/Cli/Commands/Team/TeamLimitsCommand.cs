@@ -17,7 +17,11 @@ internal static class TeamLimitsCommand
         {
             var text = await call.Gateway.SendAsync(HttpMethod.Get, "api/team/limits", null, call.Cancel);
             if (call.Json) Console.Out.WriteLine(text);
-            else Show(call, call.Gateway.Parse(text, TeamAdminJson.Default.AdminLimitList).Limits, await NamesAsync(call));
+            else
+            {
+                var limits = call.Gateway.Parse(text, TeamAdminJson.Default.AdminLimitList).Limits;
+                Show(call, limits, await NamesAsync(call, keys: limits.Any(limit => limit.Subject == "key")));
+            }
         });
 
         var subject = new Argument<string>("subject") { Description = "What the limit is on: user, group or key." };
@@ -49,13 +53,23 @@ internal static class TeamLimitsCommand
         return new Command("limits", "Manage spend caps and rate limits.") { list, set, delete };
     }
 
-    /// <summary>Users by email and groups by name, so a table says whose limit it is; a key is shown by its id.</summary>
-    private static async Task<Dictionary<Guid, string>> NamesAsync(TeamCall call)
+    /// <summary>
+    /// Users by email, groups by name and keys by their owner and visible prefix (<c>ada@example.com sb-abcd2345-…</c>),
+    /// so a table says whose limit it is. Keys are listed per user, so only when a limit is on a key.
+    /// </summary>
+    private static async Task<Dictionary<Guid, string>> NamesAsync(TeamCall call, bool keys)
     {
         var users = await call.Gateway.SendAsync(HttpMethod.Get, "api/team/users", null, TeamAdminJson.Default.AdminUserList, call.Cancel);
         var groups = await call.Gateway.SendAsync(HttpMethod.Get, "api/team/groups", null, TeamAdminJson.Default.AdminGroupList, call.Cancel);
-        return users.Users.Select(user => (user.Id, Name: user.Email)).Concat(groups.Groups.Select(group => (group.Id, group.Name)))
+        var names = users.Users.Select(user => (user.Id, Name: user.Email)).Concat(groups.Groups.Select(group => (group.Id, group.Name)))
             .ToDictionary(pair => pair.Id, pair => pair.Name);
+        if (!keys) return names;
+        foreach (var user in users.Users)
+        {
+            var owned = await call.Gateway.SendAsync(HttpMethod.Get, $"api/team/users/{user.Id}/keys", null, TeamAdminJson.Default.AdminKeyList, call.Cancel);
+            foreach (var key in owned.Keys) names[key.Id] = $"{user.Email} {key.Shown}";
+        }
+        return names;
     }
 
     private static void Show(TeamCall call, List<AdminLimit> limits, Dictionary<Guid, string> names)

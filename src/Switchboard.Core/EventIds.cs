@@ -67,4 +67,10 @@ internal static class EventIds
     public const int TeamLimitsUnreadableAllowing = 571;
     public const int TeamLimitsReadableAgain = 572;
     public const int TeamLimitsNotSettled = 573;
+
+    // Team sign-in: Claude Code's gateway protocol (580s).
+    public const int TeamSignedIn = 580;
+    public const int TeamSignedOut = 581;
+    public const int TeamRefreshReplayed = 582;
+    public const int TeamSignInRefused = 583;
 }

@@ -74,6 +74,12 @@ public static class ConfigValidator
             add("$.team.keyCacheSeconds", "must be from 0 to 3600 (seconds a replica trusts what it read about a key)");
         if (team.WhenRedisDown is not (TeamConfig.Refuse or TeamConfig.Allow))
             add("$.team.whenRedisDown", $"must be \"refuse\" (the default: requests of users with limits are refused while Redis is down) or \"allow\" (they go on unchecked), not \"{team.WhenRedisDown}\"");
+        if (team.AccessTokenMinutes is < 1 or > 1440)
+            add("$.team.accessTokenMinutes", "must be from 1 to 1440 (minutes a signed-in client's access token lives before it refreshes it)");
+        if (team.SignInAttemptsPerMinute is < 1 or > 10_000)
+            add("$.team.signInAttemptsPerMinute", "must be from 1 to 10000 (sign-in page submissions a minute from one address)");
+        if (team.RefreshTokenDays is < 1 or > 365)
+            add("$.team.refreshTokenDays", "must be from 1 to 365 (days a signed-in session may go unrefreshed before its person signs in again)");
     }
 
     /// <summary>

@@ -6,7 +6,9 @@ namespace Switchboard.Config;
 /// is loaded. Each value may be a <c>$VAR</c>, so the passwords in them need not live in the file.
 /// </summary>
 /// <remarks>The defaults are constructor parameters so that the source-generated reader keeps them (see <see cref="SwitchboardConfig"/>).</remarks>
-public sealed record TeamConfig(int KeyCacheSeconds = TeamConfig.DefaultKeyCacheSeconds, string WhenRedisDown = TeamConfig.Refuse)
+public sealed record TeamConfig(
+    int KeyCacheSeconds = TeamConfig.DefaultKeyCacheSeconds, string WhenRedisDown = TeamConfig.Refuse,
+    int AccessTokenMinutes = 60, int RefreshTokenDays = 30, int SignInAttemptsPerMinute = 10)
 {
     public const int DefaultKeyCacheSeconds = 30;
     public const string Refuse = "refuse";
@@ -33,4 +35,19 @@ public sealed record TeamConfig(int KeyCacheSeconds = TeamConfig.DefaultKeyCache
     /// logged once per outage and counted in <c>/metrics</c>). Users with no limit are not affected either way.
     /// </summary>
     public string WhenRedisDown { get; init; } = WhenRedisDown;
+
+    /// <summary>
+    /// How long an access token from Claude Code's sign-in (<c>/login</c> against the gateway) lives. The client refreshes
+    /// it before then without asking; a sign-out or a disabled user ends it at once whatever is left of it.
+    /// </summary>
+    public int AccessTokenMinutes { get; init; } = AccessTokenMinutes;
+
+    /// <summary>How long a signed-in session may go without refreshing before its person must sign in again.</summary>
+    public int RefreshTokenDays { get; init; } = RefreshTokenDays;
+
+    /// <summary>
+    /// How many times a minute one address may submit the sign-in page (RFC 8628 §5.1: user codes are short, so
+    /// guessing must be slow), counted across replicas in Redis.
+    /// </summary>
+    public int SignInAttemptsPerMinute { get; init; } = SignInAttemptsPerMinute;
 }

@@ -17,4 +17,16 @@ internal enum KeyRefusal
 
     /// <summary>The key is fine but its user was disabled.</summary>
     UserDisabled,
+
+    /// <summary>A bearer token shaped like the gateway's, but not signed by it (or not for it).</summary>
+    SignInInvalid,
+
+    /// <summary>A gateway bearer token past its <c>exp</c>: the client should have refreshed it.</summary>
+    SignInExpired,
+
+    /// <summary>The token's session was ended: signed out, revoked by an admin, or its refresh token was replayed.</summary>
+    SignInRevoked,
+
+    /// <summary>The token is fine but the person who signed in was disabled.</summary>
+    SignInUserDisabled,
 }

@@ -24,6 +24,10 @@ internal sealed record TeamAuthentication
             KeyRefusal.Revoked => $"Switchboard key {shownKey} was revoked: ask an admin for a new one.",
             KeyRefusal.Expired => $"Switchboard key {shownKey} expired at {expiredAt:u}: ask an admin for a new one.",
             KeyRefusal.UserDisabled => $"The account that Switchboard key {shownKey} belongs to is disabled: ask an admin.",
+            KeyRefusal.SignInInvalid => "The bearer token sent was not issued by this gateway: sign in to it again (/login in Claude Code, or switchboard login).",
+            KeyRefusal.SignInExpired => "Your sign-in to this gateway expired: sign in again (/login in Claude Code, or switchboard login).",
+            KeyRefusal.SignInRevoked => "You were signed out of this gateway: sign in again (/login in Claude Code, or switchboard login).",
+            KeyRefusal.SignInUserDisabled => "Your account on this gateway is disabled: ask an admin.",
             _ => throw new ArgumentOutOfRangeException(nameof(refusal)),
         },
     };

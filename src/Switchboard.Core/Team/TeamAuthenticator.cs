@@ -31,6 +31,7 @@ internal sealed partial class TeamAuthenticator(
     public async ValueTask<TeamAuthentication> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(presented)) return Refuse(KeyRefusal.Missing);
+        if (SigningKeys is { } keys && BearerToken.LooksLikeOne(presented)) return await AuthenticateBearerAsync(presented, keys, cancellationToken);
         if (ApiKeySecret.PrefixOf(presented) is not { } prefix) return Refuse(KeyRefusal.Malformed);
 
         var now = time.GetUtcNow();
@@ -47,6 +48,7 @@ internal sealed partial class TeamAuthenticator(
         foreach (var entry in _cache)
             if (entry.Value.Key.KeyId == keyOrUserId || entry.Value.Key.UserId == keyOrUserId)
                 _cache.TryRemove(entry);
+        InvalidateSessions(keyOrUserId);
     }
 
     /// <summary>Forgets everything: for when invalidation messages may have been missed (Redis reconnected).</summary>
@@ -54,6 +56,7 @@ internal sealed partial class TeamAuthenticator(
     {
         Interlocked.Increment(ref _generation);
         _cache.Clear();
+        _sessions.Clear();
     }
 
     /// <summary>Refusals for <paramref name="reason"/> since this replica started.</summary>

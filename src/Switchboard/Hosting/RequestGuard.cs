@@ -53,7 +53,8 @@ internal static class RequestGuard
                            $"http://127.0.0.1:{request.Host.Port ?? config.Port}, or set apiKey in its config to be reached by other names.");
         if (endpoint is null) return null;
 
-        if (HasBody(request.Method) && !request.HasJsonContentType())
+        if (HasBody(request.Method) && !request.HasJsonContentType()
+            && !(request.HasFormContentType && endpoint.Metadata.GetMetadata<FormEndpoint>() is not null))
             return new AnthropicError(StatusCodes.Status415UnsupportedMediaType, ErrorTypes.InvalidRequest,
                 $"{request.Method} {request.Path} takes a JSON body: send it with Content-Type: application/json" +
                 (request.ContentType is { Length: > 0 } sent ? $" (not {sent})." : "."));

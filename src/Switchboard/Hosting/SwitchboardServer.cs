@@ -177,6 +177,13 @@ public sealed class SwitchboardServer : IAsyncDisposable
         _app.MapGet("/", info.RootAsync).WithMetadata(PublicEndpoint.Instance);
         new DashboardEndpoints(Config, _usage, _options.Time, _app.Lifetime.ApplicationStopping).Map(_app);
         Hosting.Team.Admin.TeamAdminEndpoints.Map(_app, _team, Config);
+        if (_team is not null)
+        {
+            // The team section is read once, at start, as TeamServices reads it.
+            var teamConfig = Config.Current.Config.Team!;
+            new Hosting.Team.SignIn.OAuthEndpoints(_team, teamConfig, _options.Time, logger).Map(_app);
+            new Hosting.Team.SignIn.DevicePage(_team, teamConfig, _options.Time, logger).Map(_app);
+        }
     }
 
     public async Task StartAsync(CancellationToken cancellationToken = default)

@@ -30,8 +30,12 @@ internal sealed partial class TeamServices : IAsyncDisposable
         Policies = new GroupPolicyCache(new TeamGroupPolicies(database), time, authenticator.Blocked);
         _redisOptions = redisOptions;
         Authenticator = authenticator;
+        SigningKeys = new SigningKeyRing(database, time);
         _logger = logger;
     }
+
+    /// <summary>The keys gateway bearer tokens (Claude Code's sign-in) are signed and verified with, shared in PostgreSQL.</summary>
+    public SigningKeyRing SigningKeys { get; }
 
     public NpgsqlDataSource Database { get; }
 
@@ -97,6 +101,8 @@ internal sealed partial class TeamServices : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var applied = await TeamSchema.MigrateAsync(Database, cancellationToken);
+        await SigningKeys.StartAsync(cancellationToken);
+        Authenticator.SigningKeys = SigningKeys;
         _redis = await TeamRedis.ConnectAsync(_redisOptions);
         if (!_redis.IsConnected) LogRedisUnavailable(_logger, RedisServer);
         _invalidation = new TeamInvalidation(_redis, [Authenticator, Policies, .. _caches], _logger);
@@ -167,6 +173,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
         await _heartbeat.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         _stopping.Dispose();
         if (_redis is not null) await _redis.DisposeAsync();
+        SigningKeys.Dispose();
         await Database.DisposeAsync();
     }
 

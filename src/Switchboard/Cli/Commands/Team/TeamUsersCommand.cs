@@ -32,9 +32,27 @@ internal static class TeamUsersCommand
         options.Act(setRole, (call, result) => Change(call, $"{Segment(UserOf(result))}/role",
             JsonSerializer.Serialize(new SetRoleRequest(result.GetValue(newRole)), TeamAdminJson.Default.SetRoleRequest)));
 
+        // Read from standard input (never an argument: arguments show in ps and shell history).
+        var password = new Command("password", "Set the password a user signs in with on the gateway's sign-in page (read from standard input).") { User() };
+        options.Act(password, (call, result) => call.PostAsync($"api/team/users/{Segment(UserOf(result))}/password",
+            JsonSerializer.Serialize(new SetPasswordRequest(ReadPassword(call)), TeamAdminJson.Default.SetPasswordRequest),
+            TeamAdminJson.Default.AdminPasswordSet, set => call.Console.MarkupLine($"Password set for {Markup.Escape(set.Email)}.")));
+
+        var invite = new Command("invite", "Make a one-time link (valid a week) the user opens to set their own password.") { User() };
+        options.Act(invite, (call, result) => call.PostAsync($"api/team/users/{Segment(UserOf(result))}/invite", null,
+            TeamAdminJson.Default.AdminInvite, made =>
+            {
+                call.Console.MarkupLine($"Invite for {Markup.Escape(made.Email)}, valid until {made.ExpiresAt:u} and once (shown only now):");
+                call.Console.WriteLine(made.Url);
+            }));
+
         return new Command("users", "Manage the team's users.") { list, create, show, Toggle(options, "disable", "Disable a user: their keys stop working at once."),
-            Toggle(options, "enable", "Enable a disabled user again."), setRole };
+            Toggle(options, "enable", "Enable a disabled user again."), setRole, password, invite };
     }
+
+    private static string ReadPassword(TeamCall call) => Console.IsInputRedirected
+        ? Console.In.ReadLine() ?? ""
+        : call.Console.Prompt(new TextPrompt<string>("New password:").Secret());
 
     private static Command Toggle(TeamCall.Options options, string verb, string description)
     {

@@ -37,7 +37,7 @@ internal sealed class TeamAdminEndpoints
         app.MapDelete($"{Root}/limits/{{limit}}", Admin(limits.DeleteAsync));
         app.MapGet($"{Root}/groups/{{group}}/policy", Admin(policies.ShowAsync));
         app.MapPut($"{Root}/groups/{{group}}/policy", Admin(policies.SetAsync));
-        var users = new TeamAdminUsers(team, lookup);
+        var users = new TeamAdminUsers(team, lookup, () => EnvExpander.Expand(config.Current.Config.Team?.PublicUrl ?? "") is { Length: > 0 } url ? url : null);
         var groups = new TeamAdminGroups(team, lookup);
         var keys = new TeamAdminKeys(team, lookup);
         app.MapGet($"{Root}/users", Admin(users.ListAsync));
@@ -46,6 +46,8 @@ internal sealed class TeamAdminEndpoints
         app.MapPost($"{Root}/users/{{user}}/disable", Admin((context, actor) => users.SetDisabledAsync(context, actor, disabled: true)));
         app.MapPost($"{Root}/users/{{user}}/enable", Admin((context, actor) => users.SetDisabledAsync(context, actor, disabled: false)));
         app.MapPost($"{Root}/users/{{user}}/role", Admin(users.SetRoleAsync));
+        app.MapPost($"{Root}/users/{{user}}/password", Admin(users.SetPasswordAsync));
+        app.MapPost($"{Root}/users/{{user}}/invite", Admin(users.InviteAsync));
         app.MapGet($"{Root}/users/{{user}}/keys", Admin(keys.ListAsync));
         app.MapPost($"{Root}/users/{{user}}/keys", Admin(keys.CreateAsync));
         app.MapPost($"{Root}/keys/{{key}}/revoke", Admin(keys.RevokeAsync));

@@ -17,6 +17,9 @@ namespace Switchboard.Hosting.Team.Admin;
 [JsonSerializable(typeof(AdminCreatedKey))]
 [JsonSerializable(typeof(CreateUserRequest))]
 [JsonSerializable(typeof(SetRoleRequest))]
+[JsonSerializable(typeof(SetPasswordRequest))]
+[JsonSerializable(typeof(AdminPasswordSet))]
+[JsonSerializable(typeof(AdminInvite))]
 [JsonSerializable(typeof(CreateGroupRequest))]
 [JsonSerializable(typeof(MemberRequest))]
 [JsonSerializable(typeof(CreateKeyRequest))]
@@ -70,6 +73,17 @@ internal sealed record AdminCreatedKey(string Key, AdminKey Info, string Notice,
 internal sealed record CreateUserRequest(string? Email, string? DisplayName, string? Role);
 
 internal sealed record SetRoleRequest(string? Role);
+
+/// <summary>A password an admin sets for a user (never written back, never logged).</summary>
+internal sealed record SetPasswordRequest(string? Password)
+{
+    public override string ToString() => "SetPasswordRequest { }";
+}
+
+internal sealed record AdminPasswordSet(Guid User, string Email);
+
+/// <summary>A one-time link a new member opens to set their password; shown once.</summary>
+internal sealed record AdminInvite(Guid User, string Email, string Url, DateTimeOffset ExpiresAt);
 
 internal sealed record CreateGroupRequest(string? Name);
 

@@ -5,7 +5,7 @@ using static Switchboard.Hosting.Team.Admin.TeamAdminLookup;
 namespace Switchboard.Hosting.Team.Admin;
 
 /// <summary><c>/api/team/users</c>: create, list, show, disable and enable, set the role.</summary>
-internal sealed class TeamAdminUsers(TeamServices team, TeamAdminLookup lookup)
+internal sealed class TeamAdminUsers(TeamServices team, TeamAdminLookup lookup, Func<string?> publicUrl)
 {
     private static readonly string[] Roles = [TeamUser.Member, TeamUser.Admin];
 
@@ -50,6 +50,26 @@ internal sealed class TeamAdminUsers(TeamServices team, TeamAdminLookup lookup)
         var role = CheckedRole(body.Role);
         var user = await lookup.UserAsync(Route(context, "user"), context.RequestAborted);
         await AnswerChangedAsync(context, await lookup.Users.SetRoleAsync(user.Id, role, actor, context.RequestAborted));
+    }
+
+    /// <summary>Sets a local password the user signs in to the verification page with (teams without an identity provider).</summary>
+    public async Task SetPasswordAsync(HttpContext context, string actor)
+    {
+        var body = await BodyAsync(context, TeamAdminJson.Default.SetPasswordRequest);
+        if (PasswordHash.Problem(body.Password) is { } problem) throw Invalid($"{problem} Send it as {{\"password\": \"…\"}}.");
+        var user = await lookup.UserAsync(Route(context, "user"), context.RequestAborted);
+        await new LocalAccounts(team.Database).SetPasswordAsync(user.Id, body.Password!, actor, context.RequestAborted);
+        await WriteAsync(context, new AdminPasswordSet(user.Id, user.Email), TeamAdminJson.Default.AdminPasswordSet);
+    }
+
+    /// <summary>A one-time link (a week) the user opens to set their own password.</summary>
+    public async Task InviteAsync(HttpContext context, string actor)
+    {
+        var user = await lookup.UserAsync(Route(context, "user"), context.RequestAborted);
+        var (token, expires) = await new LocalAccounts(team.Database).InviteAsync(user.Id, actor, DateTimeOffset.UtcNow, context.RequestAborted);
+        var origin = publicUrl()?.TrimEnd('/') ?? $"{context.Request.Scheme}://{context.Request.Host.Value}";
+        await WriteAsync(context, new AdminInvite(user.Id, user.Email, $"{origin}{SignIn.DevicePage.InvitePath}?token={token}", expires),
+            TeamAdminJson.Default.AdminInvite, StatusCodes.Status201Created);
     }
 
     // Told after the commit: a replica that drops its entry earlier could read the old row back into its cache.

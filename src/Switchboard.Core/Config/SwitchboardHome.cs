@@ -15,6 +15,9 @@ public sealed record SwitchboardHome(string Folder)
     /// <summary>Team mode: the ledger records this replica has not yet stored in PostgreSQL (see <c>LedgerSpool</c>).</summary>
     public string TeamLedgerSpool => Path.Combine(Folder, "team-ledger.spool");
 
+    /// <summary>The sign-in to a team gateway that <c>switchboard login</c> keeps (mode 0600) and <c>switchboard code</c> hands Claude Code.</summary>
+    public string GatewayCredentialFile => Path.Combine(Folder, "gateway-credential.json");
+
     public static SwitchboardHome FromEnvironment()
     {
         var explicitHome = Environment.GetEnvironmentVariable("SWITCHBOARD_HOME");

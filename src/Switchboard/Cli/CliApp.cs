@@ -32,6 +32,8 @@ public static class CliApp
             UsageCommand.Create(),
             TeamCommand.Create(),
             UiCommand.Create(),
+            LoginCommand.Create(),
+            LoginCommand.CreateLogout(),
         };
         // Everything after `code` and its own options belongs to Claude Code, flags included, so it bypasses our parser
         // (which still writes `code --help`).

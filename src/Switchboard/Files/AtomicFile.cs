@@ -16,15 +16,16 @@ internal static class AtomicFile
     /// Writes <paramref name="text"/> as <paramref name="path"/>. The file keeps the permissions and owner of
     /// <paramref name="permissionsOf"/> (by default the file being replaced; new files get the usual ones).
     /// <paramref name="accept"/>, when given, sees the temp file first; if it says no, nothing is written.
+    /// <paramref name="exactMode"/> gives the permissions outright (a credential: 0600, whatever was there).
     /// </summary>
-    public static bool Write(string path, string text, Func<string, bool>? accept = null, string? permissionsOf = null)
+    public static bool Write(string path, string text, Func<string, bool>? accept = null, string? permissionsOf = null, UnixFileMode? exactMode = null)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(folder);
         var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var mode = ModeOf(permissionsOf ?? path);
+            var mode = exactMode ?? ModeOf(permissionsOf ?? path);
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             // Created with the old mode (less the umask) and then set exactly: never wider than the old file.
             if (mode is { } created && !OperatingSystem.IsWindows()) options.UnixCreateMode = created;

@@ -66,6 +66,9 @@ internal static class CodeCommand
 
         // Before anything starts: Claude Code would retry the router's 401 for minutes (issue 15, item 2).
         var headlessArgs = parsed.NonInteractive || claudeArgs.Any(arg => arg is "-p" or "--print");
+        // Signed in to a team gateway (switchboard login): Claude Code talks to it, no local router runs.
+        if (File.Exists(home.GatewayCredentialFile))
+            return await Gateway.GatewayHandOff.RunAsync(home, claude, claudeArgs, headlessArgs, console);
         // (Claude Code's --help and --version need no login.)
         var asksNoModel = claudeArgs.Any(arg => arg is "--help" or "-h" or "--version" or "-v");
         if (!asksNoModel && await CheckLoginAsync(home, parsed, claude, headlessArgs, console) is { } refused) return refused;

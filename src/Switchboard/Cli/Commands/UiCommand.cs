@@ -35,7 +35,8 @@ internal static class UiCommand
         return 0;
     }
 
-    private static bool Open(string url)
+    /// <summary>Opens <paramref name="url"/> in the browser; false when there is none to open it with.</summary>
+    internal static bool Open(string url)
     {
         var browser = Environment.GetEnvironmentVariable("BROWSER");
         var (file, args) = !string.IsNullOrWhiteSpace(browser) ? (browser, new[] { url })

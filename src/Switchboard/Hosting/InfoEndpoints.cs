@@ -7,12 +7,13 @@ using Switchboard.Config;
 using Microsoft.Extensions.Logging;
 using Switchboard.Providers;
 using Switchboard.Routing;
+using Switchboard.Team;
 
 namespace Switchboard.Hosting;
 
 /// <summary><c>/</c>, <c>/health</c>, <c>/api/hello</c> and <c>/v1/models</c>: what the server is and what it serves.</summary>
 internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, ILogger logger, bool setupTokenLogin,
-    TeamHealthProbe? team = null)
+    TeamHealthProbe? team = null, GroupPolicyCache? policies = null)
 {
     /// <summary>Claude Code abandons discovery after 3 s; a provider slower than this is left out of the list.</summary>
     public static readonly TimeSpan ListingBudget = TimeSpan.FromMilliseconds(2500);
@@ -74,6 +75,8 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
     {
         var snapshot = configStore.Current;
         var config = snapshot.Config;
+        // Team mode: a signed-in user sees only what their groups may use (gateway protocol, "Models").
+        var policy = policies is null ? null : await policies.ForAsync(TeamCaller.Of(context), snapshot, context.RequestAborted);
         var clientHeaders = ClientAuth.ForwardableHeaders(context, ClientKey.Of(config).Value);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         budget.CancelAfter(ListingBudget);
@@ -83,7 +86,9 @@ internal sealed class InfoEndpoints(ConfigStore configStore, Func<string> url, I
             var models = (provider.Models ?? []).Select(model => new ListedModel(model)).ToList();
             if (snapshot.Providers[name] is IModelLister lister)
                 models.AddRange(await ListQuietlyAsync(name, lister, clientHeaders, budget.Token));
-            return models.DistinctBy(model => model.Id, StringComparer.Ordinal).Select(model => new ModelInfo
+            return models.DistinctBy(model => model.Id, StringComparer.Ordinal)
+                .Where(model => policy is null || policy.Allows(new ModelTarget(name, model.Id)))
+                .Select(model => new ModelInfo
             {
                 Id = ModelIds.Discoverable(name, model.Id, config),
                 DisplayName = model.DisplayName is { } display && name == config.DefaultProvider

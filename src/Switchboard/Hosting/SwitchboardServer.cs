@@ -140,7 +140,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         var grace = new ShutdownGrace(_app.Lifetime, () => TimeSpan.FromSeconds(Config.Current.Config.ShutdownGraceSeconds), _options.Time);
         var messages = new MessagesEndpoint(Config, new ReplyWriter(logger, _options.Time, grace), forwarder, logger, sessions, _team?.Policies, grace);
         var info = new InfoEndpoints(Config, () => Address.ToString().TrimEnd('/'), logger, UsesSetupToken,
-            _teamProbe);
+            _teamProbe, _team?.Policies);
 
         // Any empty error answer (405, a route that does not exist) still leaves in Anthropic's error shape.
         _app.UseStatusCodePages(context => ErrorReplies.WriteAsync(context.HttpContext, new AnthropicError(

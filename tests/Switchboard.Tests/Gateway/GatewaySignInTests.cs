@@ -283,6 +283,25 @@ public sealed partial class GatewaySignInTests(PostgresServer postgres, RedisSer
         message.ShouldContain("expired");
     }
 
+    [Fact]
+    public async Task Models_ForASignedInUser_ListOnlyWhatTheirGroupsMayUse()
+    {
+        await using var gateway = await GatewayUnderTest.StartAsync(postgres, redis,
+            providerExtra: ", \"models\": [\"claude-sonnet-4-5\", \"claude-opus-4-1\", \"claude-haiku-4-5\"]");
+        var group = await new TeamGroups(gateway.Database).CreateAsync("writers", "test", Cancel);
+        await new TeamGroups(gateway.Database).AddMemberAsync(group.Id, gateway.UserId, "test", Cancel);
+        await ExecuteAsync(gateway.Database, "UPDATE groups SET allowed_models = '{claude-sonnet-*,claude-haiku-*}'");
+        var tokens = await new SignInClient(gateway.Replica.Client).SignInAsync(Email, Password);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/models");
+        request.Headers.Authorization = new("Bearer", tokens.AccessToken);
+        using var response = await gateway.Replica.Client.SendAsync(request, Cancel);
+        var body = await response.ShouldBeJsonAsync(HttpStatusCode.OK);
+
+        body.GetProperty("data").EnumerateArray().Select(model => model.GetProperty("id").GetString())
+            .ShouldBe(["claude-sonnet-4-5", "claude-haiku-4-5"], ignoreOrder: true);
+    }
+
     private Task<GatewayUnderTest> GatewayAsync(int keyCacheSeconds = 30, int accessTokenMinutes = 60) =>
         GatewayUnderTest.StartAsync(postgres, redis, keyCacheSeconds, accessTokenMinutes);
 

@@ -26,7 +26,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     public required FakeTimeProvider Time { get; init; }
 
     public static async Task<GatewayUnderTest> StartAsync(PostgresServer postgres, RedisServer redis, int keyCacheSeconds = 30,
-        int accessTokenMinutes = 60, int signInAttemptsPerMinute = 1000, string extraTopLevel = "")
+        int accessTokenMinutes = 60, int signInAttemptsPerMinute = 1000, string extraTopLevel = "", string providerExtra = "")
     {
         var upstream = await ScriptedUpstream.StartAsync((context, _) => WriteJsonAsync(context, TextMessage("claude-sonnet-4-5", "hello")));
         var connection = await postgres.CreateDatabaseAsync();
@@ -38,7 +38,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
             {
               {{extraTopLevel}}
               "defaultProvider": "anthropic",
-              "providers": { "anthropic": { "type": "anthropic", "baseUrl": "{{upstream.BaseUrl}}", "apiKey": "{{GatewaySignInTests.GatewayKey}}" } },
+              "providers": { "anthropic": { "type": "anthropic", "baseUrl": "{{upstream.BaseUrl}}", "apiKey": "{{GatewaySignInTests.GatewayKey}}" {{providerExtra}} } },
               "team": {
                 "postgres": "{{connection}}", "redis": "{{redis.Url}}", "publicUrl": "https://switchboard.example.com",
                 "keyCacheSeconds": {{keyCacheSeconds}}, "accessTokenMinutes": {{accessTokenMinutes}},

@@ -62,14 +62,18 @@ internal sealed partial class TeamAuthenticator(
     /// <summary>Refusals for <paramref name="reason"/> since this replica started.</summary>
     public long RefusalCount(KeyRefusal reason) => _activity.RefusalTotal(reason);
 
-    /// <summary>Writes key use and refusals tallied since the last flush (what <see cref="RunAsync"/> does on its interval).</summary>
     /// <summary>
     /// Records that a request of <paramref name="principal"/> was refused after its key was accepted, for the audit
     /// log's next <c>block</c> rows (tallied in memory; nothing is written on the request path).
     /// </summary>
     public void Blocked(TeamPrincipal principal, string reason) => _activity.Blocked(principal.KeyId, principal.UserId, reason);
 
-    public Task FlushActivityAsync(CancellationToken cancellationToken) => _activity.FlushAsync(database, cancellationToken);
+    /// <summary>Writes key use and refusals (and settings checksums) tallied since the last flush (what <see cref="RunAsync"/> does on its interval).</summary>
+    public async Task FlushActivityAsync(CancellationToken cancellationToken)
+    {
+        await _activity.FlushAsync(database, cancellationToken);
+        await SettingsReports.FlushAsync(database, cancellationToken);
+    }
 
     /// <summary>Flushes key activity every <see cref="TeamAuthenticatorOptions.UsageFlushInterval"/> until stopped, and once more then.</summary>
     public async Task RunAsync(CancellationToken stopping)

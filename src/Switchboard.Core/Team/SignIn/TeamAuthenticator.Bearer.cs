@@ -19,6 +19,9 @@ internal sealed partial class TeamAuthenticator
     private readonly ConcurrentDictionary<Guid, CachedSession> _sessions = new();
     private readonly ConcurrentDictionary<string, BearerClaims> _verified = new(StringComparer.Ordinal);
 
+    /// <summary>The managed-settings checksums requests report, written with key use.</summary>
+    public SettingsReports SettingsReports { get; } = new();
+
     /// <summary>The keys gateway tokens are signed with; null until team mode starts, when only Switchboard keys are accepted.</summary>
     public SigningKeyRing? SigningKeys { get; set; }
 

@@ -36,6 +36,9 @@ internal static class TeamGate
             // Asking again with the same key cannot help; without this Claude Code retries for minutes before it says so.
             return AnthropicError.Authentication(answer.Message) with { ShouldRetry = false };
         TeamCaller.SetUser(context, principal);
+        // Which managed settings the session runs under (gateway protocol): tallied here, written off the request path.
+        if (UsersOnly(context.Request.Path))
+            authenticator.SettingsReports.Report(principal.UserId, headers["x-claude-code-managed-settings-checksum"].FirstOrDefault(), DateTimeOffset.UtcNow);
         return null;
     }
 

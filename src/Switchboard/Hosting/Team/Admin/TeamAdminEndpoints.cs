@@ -37,6 +37,11 @@ internal sealed class TeamAdminEndpoints
         app.MapDelete($"{Root}/limits/{{limit}}", Admin(limits.DeleteAsync));
         app.MapGet($"{Root}/groups/{{group}}/policy", Admin(policies.ShowAsync));
         app.MapPut($"{Root}/groups/{{group}}/policy", Admin(policies.SetAsync));
+        var settings = new TeamAdminSettings(team, lookup);
+        app.MapGet($"{Root}/groups/{{group}}/settings", Admin(settings.ShowAsync));
+        app.MapPut($"{Root}/groups/{{group}}/settings", Admin(settings.SetAsync));
+        app.MapDelete($"{Root}/groups/{{group}}/settings", Admin(settings.ClearAsync));
+        app.MapGet($"{Root}/settings/reports", Admin(settings.ReportsAsync));
         var users = new TeamAdminUsers(team, lookup, () => EnvExpander.Expand(config.Current.Config.Team?.PublicUrl ?? "") is { Length: > 0 } url ? url : null);
         var groups = new TeamAdminGroups(team, lookup);
         var keys = new TeamAdminKeys(team, lookup);

@@ -73,6 +73,7 @@ internal sealed partial class TeamAuthenticator(
     {
         await _activity.FlushAsync(database, cancellationToken);
         await SettingsReports.FlushAsync(database, cancellationToken);
+        await Telemetry.FlushAsync(database, cancellationToken);
     }
 
     /// <summary>Flushes key activity every <see cref="TeamAuthenticatorOptions.UsageFlushInterval"/> until stopped, and once more then.</summary>

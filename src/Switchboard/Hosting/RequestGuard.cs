@@ -54,7 +54,8 @@ internal static class RequestGuard
         if (endpoint is null) return null;
 
         if (HasBody(request.Method) && !request.HasJsonContentType()
-            && !(request.HasFormContentType && endpoint.Metadata.GetMetadata<FormEndpoint>() is not null))
+            && !(request.HasFormContentType && endpoint.Metadata.GetMetadata<FormEndpoint>() is not null)
+            && endpoint.Metadata.GetMetadata<AnyBodyEndpoint>() is null)
             return new AnthropicError(StatusCodes.Status415UnsupportedMediaType, ErrorTypes.InvalidRequest,
                 $"{request.Method} {request.Path} takes a JSON body: send it with Content-Type: application/json" +
                 (request.ContentType is { Length: > 0 } sent ? $" (not {sent})." : "."));

@@ -183,6 +183,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
             var teamConfig = Config.Current.Config.Team!;
             new Hosting.Team.SignIn.OAuthEndpoints(_team, teamConfig, _options.Time, logger).Map(_app);
             new Hosting.Team.SignIn.DevicePage(_team, teamConfig, _options.Time, logger).Map(_app);
+            new Hosting.Team.SignIn.TelemetryEndpoint(_team, _options.Time).Map(_app);
             _app.MapGet(Hosting.Team.SignIn.ManagedSettingsEndpoint.Path, new Hosting.Team.SignIn.ManagedSettingsEndpoint(_team).HandleAsync);
         }
     }

@@ -22,6 +22,9 @@ internal sealed partial class TeamAuthenticator
     /// <summary>The managed-settings checksums requests report, written with key use.</summary>
     public SettingsReports SettingsReports { get; } = new();
 
+    /// <summary>The OTLP batches signed-in clients send, written with key use.</summary>
+    public TelemetryReceived Telemetry { get; } = new();
+
     /// <summary>The keys gateway tokens are signed with; null until team mode starts, when only Switchboard keys are accepted.</summary>
     public SigningKeyRing? SigningKeys { get; set; }
 

@@ -42,6 +42,7 @@ internal sealed class TeamAdminEndpoints
         app.MapPut($"{Root}/groups/{{group}}/settings", Admin(settings.SetAsync));
         app.MapDelete($"{Root}/groups/{{group}}/settings", Admin(settings.ClearAsync));
         app.MapGet($"{Root}/settings/reports", Admin(settings.ReportsAsync));
+        app.MapGet($"{Root}/telemetry", Admin(new TeamAdminTelemetry(team).ShowAsync));
         var users = new TeamAdminUsers(team, lookup, () => EnvExpander.Expand(config.Current.Config.Team?.PublicUrl ?? "") is { Length: > 0 } url ? url : null);
         var groups = new TeamAdminGroups(team, lookup);
         var keys = new TeamAdminKeys(team, lookup);

@@ -257,12 +257,45 @@ public sealed class TeamCliTests(PostgresServer postgres, RedisServer redis) : I
     private static Dictionary<string, string> Environment(string key) => new() { ["SWITCHBOARD_ADMIN_KEY"] = key };
 
     /// <summary>The CLI pointed at the world's replica with <c>--url</c>, the key in SWITCHBOARD_ADMIN_KEY of the child only.</summary>
+    [Fact]
+    public async Task SignInAndSettings_PasswordFromStdin_AnInviteLink_AndAGroupsManagedSettings()
+    {
+        await using var world = await World.StartAsync(postgres, redis);
+        using var home = new TempHome();
+        var cli = new Cli(home, world);
+        var admin = await world.UserKeyAsync("root@example.com", TeamUser.Admin);
+        await world.UserKeyAsync("ada@example.com", TeamUser.Member);
+        await cli.OkAsync(admin, "team", "groups", "create", "platform");
+        var settings = Path.Combine(home.Folder, "managed-settings.json");
+        await File.WriteAllTextAsync(settings, """{"env":{"CLAUDE_CODE_GATEWAY_HINT_HEADERS":"1"}}""", Cancel);
+
+        (await cli.OkWithInputAsync(admin, "a long enough password\n", "team", "users", "password", "ada@example.com")).ShouldContain("Password set");
+        var invite = await cli.OkAsync(admin, "team", "users", "invite", "ada@example.com");
+        var set = await cli.OkAsync(admin, "team", "settings", "set", "platform", settings);
+        var shown = await cli.OkAsync(admin, "team", "settings", "show", "platform");
+        await cli.OkAsync(admin, "team", "settings", "clear", "platform");
+
+        var hash = await TeamPostgres.ScalarAsync<string>(world.Database, "SELECT password_hash FROM users WHERE email = 'ada@example.com'");
+        PasswordHash.Verify("a long enough password", hash).ShouldBeTrue("the password read from standard input is the one stored");
+        invite.ShouldContain("https://switchboard.example.com/invite?token=sbi-");
+        set.ShouldContain("sha256:");
+        shown.ShouldContain("CLAUDE_CODE_GATEWAY_HINT_HEADERS");
+        (await TeamPostgres.ScalarAsync<long>(world.Database, "SELECT count(*) FROM groups WHERE managed_settings IS NOT NULL")).ShouldBe(0L, "cleared");
+    }
+
     private sealed class Cli(TempHome home, World world)
     {
         private readonly CliRunner _runner = new(home);
 
         public Task<ChildProcess.Result> RunAsync(string key, params string[] args) =>
             _runner.RunAsync([.. args, "--url", world.Replica.Address.ToString()], environment: Environment(key));
+
+        public async Task<string> OkWithInputAsync(string key, string stdin, params string[] args)
+        {
+            var result = await _runner.RunAsync([.. args, "--url", world.Replica.Address.ToString()], stdin: stdin, environment: Environment(key));
+            result.ExitCode.ShouldBe(0, result.ToString());
+            return result.Stdout;
+        }
 
         public async Task<string> OkAsync(string key, params string[] args)
         {

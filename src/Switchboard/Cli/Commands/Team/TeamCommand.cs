@@ -19,6 +19,7 @@ internal static class TeamCommand
             TeamKeysCommand.Create(options),
             TeamLimitsCommand.Create(options),
             TeamPolicyCommand.Create(options),
+            TeamSettingsCommand.Create(options),
             TeamUsageCommand.Create(options),
         };
         options.AddTo(team);

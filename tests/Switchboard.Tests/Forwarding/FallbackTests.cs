@@ -132,7 +132,12 @@ public sealed class FallbackTests : AnthropicAndOllamaTests
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var stalled = new TaskCompletionSource();
-        await using var silent = await ScriptedUpstream.StartAsync((context, _) => stalled.Task.WaitAsync(context.RequestAborted));
+        var reachedSilent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var silent = await ScriptedUpstream.StartAsync((context, _) =>
+        {
+            reachedSilent.TrySetResult();
+            return stalled.Task.WaitAsync(context.RequestAborted);
+        });
         await using var switchboard = await RunningSwitchboard.StartAsync(Config("""
             "retry": { "attempts": 0 },
             "routes": { "default": ["down:claude-x", "silent:claude-y", "ollama-local:qwen3:8b"] }
@@ -140,8 +145,10 @@ public sealed class FallbackTests : AnthropicAndOllamaTests
             $", \"down\": {{ \"type\": \"anthropic\", \"baseUrl\": \"http://127.0.0.1:1\" }}, \"silent\": {{ \"type\": \"anthropic\", \"baseUrl\": \"{silent.BaseUrl}\", \"timeoutSeconds\": 600 }}")
             .Replace("\"attempts\": 2", "\"attempts\": 0"), options => options with { Time = time });
 
-        using var response = await time.AdvanceUntilAsync(
-            switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("gpt-anything", stream: false)), Cancel), TimeSpan.FromSeconds(600));
+        var pending = switchboard.Client.PostAsync("/v1/messages", AnthropicWire.Json(AnthropicWire.Request("gpt-anything", stream: false)), Cancel);
+        // the clock moves only once the silent target holds the request, or its timeout could cancel it before it arrived
+        await reachedSilent.Task.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+        using var response = await time.AdvanceUntilAsync(pending, TimeSpan.FromSeconds(600));
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await response.Content.ReadAsStringAsync(Cancel)).ShouldContain("from ollama qwen3:8b");

@@ -40,18 +40,10 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
         };
         upstream.Script(model.HandleAsync);
         var connection = await postgres.CreateDatabaseAsync();
-        var config = $$"""
-            {
-              "defaultProvider": "anthropic",
-              "providers": { "anthropic": { "type": "anthropic", "baseUrl": "{{upstream.BaseUrl}}", "apiKey": "{{GatewayKey}}" } },
-              "team": { "postgres": "{{connection}}", "redis": "{{redis.Url}}", "publicUrl": "https://switchboard.example.com" }
-            }
-            """;
-        var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PublishedServer.StartBuiltAsync(config, new Dictionary<string, string?>())));
-        try
+        var config = ReplicasBehindHaproxy.AnthropicConfig(upstream.BaseUrl, GatewayKey, connection, redis.Url);
+        await using var gateway = await ReplicasBehindHaproxy.StartAsync(config);
+        var (replicas, haproxy) = (gateway.Replicas, gateway.Haproxy);
         {
-            await using var haproxy = await HaproxyServer.StartAsync([.. replicas.Select(replica => replica.Port)]);
-            await haproxy.WaitForBackendsAsync("UP");
             await using var database = TeamDatabase.Create(connection);
             var ada = await MemberAsync(database, GatewaySignInTests.Email);
             await new LocalAccounts(database).SetPasswordAsync(ada.Id, GatewaySignInTests.Password, "config", Cancel);
@@ -118,10 +110,6 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
                 replica.Log.ShouldNotContain(token);
                 replica.EnsureHealthy();
             }
-        }
-        finally
-        {
-            foreach (var replica in replicas) await replica.DisposeAsync();
         }
     }
 

@@ -38,18 +38,10 @@ public sealed partial class TeamClaudeCodeEndToEndTests(PostgresServer postgres,
         };
         upstream.Script(model.HandleAsync);
         var connection = await postgres.CreateDatabaseAsync();
-        var config = $$"""
-            {
-              "defaultProvider": "anthropic",
-              "providers": { "anthropic": { "type": "anthropic", "baseUrl": "{{upstream.BaseUrl}}", "apiKey": "{{GatewayKey}}" } },
-              "team": { "postgres": "{{connection}}", "redis": "{{redis.Url}}", "publicUrl": "https://switchboard.example.com" }
-            }
-            """;
-        var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PublishedServer.StartBuiltAsync(config, new Dictionary<string, string?>())));
-        try
+        var config = ReplicasBehindHaproxy.AnthropicConfig(upstream.BaseUrl, GatewayKey, connection, redis.Url);
+        await using var gateway = await ReplicasBehindHaproxy.StartAsync(config);
+        var (replicas, haproxy) = (gateway.Replicas, gateway.Haproxy);
         {
-            await using var haproxy = await HaproxyServer.StartAsync([.. replicas.Select(replica => replica.Port)]);
-            await haproxy.WaitForBackendsAsync("UP");
             await using var database = TeamDatabase.Create(connection);
             var ada = await MemberAsync(database);
             var key = (await new TeamApiKeys(database).CreateAsync(ada.Id, "laptop", [], null, "config", Cancel)).Key;
@@ -73,10 +65,6 @@ public sealed partial class TeamClaudeCodeEndToEndTests(PostgresServer postgres,
                 replica.Log.ShouldNotContain(key);
                 replica.EnsureHealthy();
             }
-        }
-        finally
-        {
-            foreach (var replica in replicas) await replica.DisposeAsync();
         }
     }
 

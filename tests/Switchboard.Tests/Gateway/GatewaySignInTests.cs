@@ -111,7 +111,9 @@ public sealed partial class GatewaySignInTests(PostgresServer postgres, RedisSer
         var expired = await signIn.StartAsync();
 
         (await signIn.DecideAsync(denied.UserCode, Email, Password, decision: "deny")).Status.ShouldBe(HttpStatusCode.OK);
-        await ExecuteAsync(gateway.Database, "UPDATE device_codes SET expires_at = now() - interval '1 second' WHERE user_code = $1", expired.UserCode.Replace("-", ""));
+        // expired by the server's clock (the fake one), not the database's: the two are seconds apart on a slow machine
+        await ExecuteAsync(gateway.Database, "UPDATE device_codes SET expires_at = $2 WHERE user_code = $1", expired.UserCode.Replace("-", ""),
+            gateway.Time.GetUtcNow().AddSeconds(-1));
 
         (await signIn.PollAsync(denied.DeviceCode)).Body.GetProperty("error").GetString().ShouldBe("access_denied");
         (await signIn.PollAsync(expired.DeviceCode)).Body.GetProperty("error").GetString().ShouldBe("expired_token");

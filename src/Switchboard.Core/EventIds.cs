@@ -73,4 +73,5 @@ internal static class EventIds
     public const int TeamSignedOut = 581;
     public const int TeamRefreshReplayed = 582;
     public const int TeamSignInRefused = 583;
+    public const int TeamCertificate = 584;
 }

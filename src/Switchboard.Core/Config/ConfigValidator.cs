@@ -18,6 +18,9 @@ public static class ConfigValidator
         else if (ExposedWithoutKey(config, config.ApiKey))
             Add("$.host", $"binding '{config.Host}' would expose the router beyond this machine; set apiKey first, " +
                           "or use 127.0.0.1");
+        else if (PlainBeyondLoopback(config))
+            Add("$.team.tls", $"binding '{config.Host}' would send sign-ins and bearer tokens over plain HTTP: set team.tls (a \"certificate\", " +
+                              "\"selfSigned\": true, or \"offloaded\": true when the load balancer ends TLS), or use 127.0.0.1");
         if (config.PingIntervalSeconds <= 0) Add("$.pingIntervalSeconds", "must be greater than 0");
         // The host stops waiting for requests after 30 s; past 25 the grace could not end streams with their event first.
         if (config.ShutdownGraceSeconds is < 0 or > 25 || double.IsNaN(config.ShutdownGraceSeconds))
@@ -78,6 +81,16 @@ public static class ConfigValidator
             add("$.team.accessTokenMinutes", "must be from 1 to 1440 (minutes a signed-in client's access token lives before it refreshes it)");
         if (team.SignInAttemptsPerMinute is < 1 or > 10_000)
             add("$.team.signInAttemptsPerMinute", "must be from 1 to 10000 (sign-in page submissions a minute from one address)");
+        if (team.Tls is { } tls)
+        {
+            var ways = (tls.Certificate is not null ? 1 : 0) + (tls.SelfSigned ? 1 : 0) + (tls.Offloaded ? 1 : 0);
+            if (ways != 1)
+                add("$.team.tls", "name one way to serve https: \"certificate\" (with \"key\" unless the file holds it), \"selfSigned\": true (generated once, kept in PostgreSQL), or \"offloaded\": true (the load balancer ends TLS)");
+            if (tls.Key is not null && tls.Certificate is null)
+                add("$.team.tls.key", "a key needs the \"certificate\" it belongs to");
+            if (tls.Hosts is not null && !tls.SelfSigned)
+                add("$.team.tls.hosts", "hosts are for a generated certificate (\"selfSigned\": true); a configured one covers the names it was issued for");
+        }
         if (team.RefreshTokenDays is < 1 or > 365)
             add("$.team.refreshTokenDays", "must be from 1 to 365 (days a signed-in session may go unrefreshed before its person signs in again)");
     }
@@ -89,6 +102,10 @@ public static class ConfigValidator
     /// </summary>
     public static bool ExposedWithoutKey(SwitchboardConfig config, string? key) =>
         !IsLoopback(config.Host) && config.Team is null && string.IsNullOrEmpty(key);
+
+    /// <summary>Team mode on an address beyond loopback with no TLS here or in front: Claude Code accepts plain HTTP for loopback only.</summary>
+    public static bool PlainBeyondLoopback(SwitchboardConfig config) =>
+        config.Team is { } team && !IsLoopback(config.Host) && team.Tls is not { ServedHere: true } and not { Offloaded: true };
 
     /// <summary><c>localhost</c> or a loopback address (<c>127.0.0.1</c>, <c>::1</c>, bracketed or not).</summary>
     public static bool IsLoopback(string host)

@@ -23,6 +23,9 @@ public sealed record TeamConfig(
     /// <summary>The URL developers reach the gateway at (the load balancer's), for sign-in links and Claude Code's settings.</summary>
     public string? PublicUrl { get; init; }
 
+    /// <summary>How the gateway serves https (required to bind beyond loopback); see <see cref="TeamTlsConfig"/>.</summary>
+    public TeamTlsConfig? Tls { get; init; }
+
     /// <summary>
     /// How long a replica trusts what it read about a key. Revocations reach every replica at once through Redis; this
     /// bounds how stale an answer can be when that message is lost (Redis down). 0 reads the database on every request.

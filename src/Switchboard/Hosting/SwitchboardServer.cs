@@ -110,7 +110,7 @@ public sealed class SwitchboardServer : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
-        var team = TeamServices.Create(config, loggerFactory, options.Time);
+        var team = TeamServices.Create(config, options.Home.ConfigFile, loggerFactory, options.Time);
         TeamServices.Add(builder.Services, team);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -119,8 +119,9 @@ public sealed class SwitchboardServer : IAsyncDisposable
             // Clients sit on this machine or next to it and send their headers at once: a connection still dribbling
             // headers after 10 s (Kestrel's default is 30) is stuck or hostile. Slow bodies meet MinRequestBodyDataRate.
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-            if (config.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) kestrel.ListenLocalhost(config.Port);
-            else kestrel.Listen(IPAddress.Parse(config.Host.Trim('[', ']')), config.Port);
+            Action<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions> listen = team?.Tls is { } tls ? tls.Apply : _ => { };
+            if (config.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) kestrel.ListenLocalhost(config.Port, listen);
+            else kestrel.Listen(IPAddress.Parse(config.Host.Trim('[', ']')), config.Port, listen);
         });
 
         var app = builder.Build();

@@ -18,6 +18,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
 {
     private readonly ConfigurationOptions _redisOptions;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private IConnectionMultiplexer? _redis;
     private TeamInvalidation? _invalidation;
@@ -32,7 +33,11 @@ internal sealed partial class TeamServices : IAsyncDisposable
         Authenticator = authenticator;
         SigningKeys = new SigningKeyRing(database, time);
         _logger = logger;
+        _time = time;
     }
+
+    /// <summary>The https this replica serves itself, or null (plain HTTP on loopback, or TLS ended by the load balancer).</summary>
+    public GatewayTls? Tls { get; private init; }
 
     /// <summary>The keys gateway bearer tokens (Claude Code's sign-in) are signed and verified with, shared in PostgreSQL.</summary>
     public SigningKeyRing SigningKeys { get; }
@@ -63,9 +68,11 @@ internal sealed partial class TeamServices : IAsyncDisposable
     /// Team mode's services for <paramref name="config"/>, or null without a <c>team</c> section. Values are
     /// <c>$VAR</c>-expanded here; a malformed address throws <see cref="TeamStoreException"/> saying what to fix.
     /// </summary>
-    public static TeamServices? Create(SwitchboardConfig config, ILoggerFactory loggers, TimeProvider time)
+    public static TeamServices? Create(SwitchboardConfig config, string configFile, ILoggerFactory loggers, TimeProvider time)
     {
         if (config.Team is not { } team) return null;
+        // Read before anything is opened: a certificate that cannot be read is the config's problem, said as one.
+        var tls = GatewayTls.Create(team, configFile);
         var database = TeamDatabase.Create(EnvExpander.Expand(team.Postgres ?? ""));
         try
         {
@@ -73,7 +80,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
             var authenticator = new TeamAuthenticator(database,
                 new TeamAuthenticatorOptions { CacheLifetime = TimeSpan.FromSeconds(team.KeyCacheSeconds) }, time,
                 loggers.CreateLogger<TeamAuthenticator>());
-            return new TeamServices(database, redis, authenticator, loggers.CreateLogger("Switchboard.Team"), time);
+            return new TeamServices(database, redis, authenticator, loggers.CreateLogger("Switchboard.Team"), time) { Tls = tls };
         }
         catch
         {
@@ -102,6 +109,7 @@ internal sealed partial class TeamServices : IAsyncDisposable
     {
         var applied = await TeamSchema.MigrateAsync(Database, cancellationToken);
         await SigningKeys.StartAsync(cancellationToken);
+        if (Tls is not null) await Tls.StartAsync(Database, _time, _logger, cancellationToken);
         Authenticator.SigningKeys = SigningKeys;
         _redis = await TeamRedis.ConnectAsync(_redisOptions);
         if (!_redis.IsConnected) LogRedisUnavailable(_logger, RedisServer);

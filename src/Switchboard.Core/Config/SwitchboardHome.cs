@@ -18,6 +18,9 @@ public sealed record SwitchboardHome(string Folder)
     /// <summary>The sign-in to a team gateway that <c>switchboard login</c> keeps (mode 0600) and <c>switchboard code</c> hands Claude Code.</summary>
     public string GatewayCredentialFile => Path.Combine(Folder, "gateway-credential.json");
 
+    /// <summary>The gateway certificate pinned at sign-in (and any NODE_EXTRA_CA_CERTS of the user's), handed to Claude Code to trust.</summary>
+    public string GatewayTrustFile => Path.Combine(Folder, "gateway-trust.pem");
+
     public static SwitchboardHome FromEnvironment()
     {
         var explicitHome = Environment.GetEnvironmentVariable("SWITCHBOARD_HOME");

@@ -40,10 +40,15 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
         };
         upstream.Script(model.HandleAsync);
         var connection = await postgres.CreateDatabaseAsync();
-        var config = ReplicasBehindHaproxy.AnthropicConfig(upstream.BaseUrl, GatewayKey, connection, redis.Url);
-        await using var gateway = await ReplicasBehindHaproxy.StartAsync(config);
+        // As deployed: https with one generated certificate every replica loads, TLS passed through HAProxy.
+        var config = ReplicasBehindHaproxy.AnthropicConfig(upstream.BaseUrl, GatewayKey, connection, redis.Url, extraTeam: ", \"tls\": { \"selfSigned\": true }");
+        await using var gateway = await ReplicasBehindHaproxy.StartAsync(config, tls: true);
         var (replicas, haproxy) = (gateway.Replicas, gateway.Haproxy);
         {
+            // The admin reads the fingerprint from a replica's log and tells developers; every replica logs the same one.
+            var fingerprints = replicas.Select(replica => LoggedFingerprint().Match(replica.Log).Groups[1].Value).Distinct().ToList();
+            var fingerprint = fingerprints.ShouldHaveSingleItem();
+            fingerprint.Length.ShouldBe(95);
             await using var database = TeamDatabase.Create(connection);
             var ada = await MemberAsync(database, GatewaySignInTests.Email);
             await new LocalAccounts(database).SetPasswordAsync(ada.Id, GatewaySignInTests.Password, "config", Cancel);
@@ -53,13 +58,24 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
             var environment = claude.TerminalEnvironment(home.Folder);
             environment["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1";
 
+            // Without a terminal to confirm it at, an unvouched certificate is refused, and the refusal says how to go on.
+            var unconfirmed = await cli.RunAsync(["login", haproxy.BaseUrl, "--no-browser"], environment: environment);
+            unconfirmed.ExitCode.ShouldBe(1, unconfirmed.ToString());
+            unconfirmed.Stdout.ShouldContain($"--fingerprint {fingerprint}", customMessage: unconfirmed.ToString());
+            (await PendingCodeAsync(database)).ShouldBeNull("nothing is sent to a gateway before its certificate is trusted");
+            File.Exists(home.Home.GatewayCredentialFile).ShouldBeFalse();
+            var wrong = await cli.RunAsync(["login", haproxy.BaseUrl, "--no-browser", "--fingerprint", new string('0', 64)], environment: environment);
+            wrong.ExitCode.ShouldBe(1, wrong.ToString());
+            wrong.Stdout.ShouldContain($"presents the certificate {fingerprint}", customMessage: wrong.ToString());
+
             // The person reads the code off the terminal and approves it in the browser; here, off the pending row.
-            var login = cli.RunAsync(["login", haproxy.BaseUrl, "--no-browser"], environment: environment);
+            var login = cli.RunAsync(["login", haproxy.BaseUrl, "--no-browser", "--fingerprint", fingerprint.Replace(":", "").ToLowerInvariant()],
+                environment: environment);
             var userCode = await Eventually.WaitAsync(
                 () => PendingCodeAsync(database), code => code is not null || login.IsCompleted, _ => "switchboard login to ask for a code",
                 TimeSpan.FromSeconds(30));
             userCode.ShouldNotBeNull((login.IsCompleted ? (await login).ToString() : ""));
-            using (var browser = new HttpClient { BaseAddress = new Uri(haproxy.BaseUrl) })
+            using (var browser = PinnedClient(haproxy.BaseUrl, fingerprint))
             {
                 var (approved, page) = await new SignInClient(browser).DecideAsync(userCode, GatewaySignInTests.Email, GatewaySignInTests.Password);
                 approved.ShouldBe(System.Net.HttpStatusCode.OK, page);
@@ -71,8 +87,9 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
             signedIn.Stdout.ShouldContain($"Signed in to {haproxy.BaseUrl} as {GatewaySignInTests.Email}");
             if (!OperatingSystem.IsWindows())
                 File.GetUnixFileMode(home.Home.GatewayCredentialFile).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            var token = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(home.Home.GatewayCredentialFile, Cancel))
-                .RootElement.GetProperty("accessToken").GetString()!;
+            var saved = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(home.Home.GatewayCredentialFile, Cancel)).RootElement;
+            var token = saved.GetProperty("accessToken").GetString()!;
+            saved.GetProperty("pinnedFingerprint").GetString().ShouldBe(fingerprint);
 
             var run = await cli.RunAsync(["code", "-p", "Write the proof file.", "--dangerously-skip-permissions"],
                 environment: environment, workingDirectory: claude.WorkingDirectory);
@@ -80,11 +97,24 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
             run.ExitCode.ShouldBe(0, run.ToString());
             run.Stdout.ShouldContain("Gateway relayed SIGNED-IN-LOOP-DONE", customMessage: run.ToString());
             (await File.ReadAllTextAsync(Path.Combine(claude.WorkingDirectory, "proof.txt"), Cancel)).Trim().ShouldBe("signed-in-tool-ran");
+            (await File.ReadAllTextAsync(home.Home.GatewayTrustFile, Cancel)).ShouldContain("BEGIN CERTIFICATE", customMessage: "Claude Code is told to trust the pinned leaf");
             var messages = upstream.Requests.Where(request => request.Path == "/v1/messages").ToList();
             messages.ShouldContain(request => request.BodyText.Contains("toolu_gateway_bash_01"), "the tool's result went back up");
             messages.ShouldAllBe(request => request.Header("x-api-key") == GatewayKey && request.Header("authorization") == null);
             upstream.Requests.ShouldAllBe(request => !request.Headers.Values.Any(values => values.Any(value => value != null && value.Contains(token))));
-            replicas.Count(replica => RoutedMessage().IsMatch(replica.Log)).ShouldBeGreaterThan(1, "HAProxy spread the requests over the replicas");
+            // TLS passes through HAProxy, which then balances connections, not requests: one Claude Code keeps to one replica.
+            replicas.Sum(replica => RoutedMessage().Matches(replica.Log).Count).ShouldBeGreaterThan(1, "the tool loop's turns were routed");
+            foreach (var replica in replicas)
+            {
+                using var client = PinnedClient($"https://127.0.0.1:{replica.Port}", fingerprint);
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages/count_tokens")
+                {
+                    Content = AnthropicWire.Json(AnthropicWire.Request(stream: false)),
+                };
+                request.Headers.Authorization = new("Bearer", token);
+                using var counted = await client.SendAsync(request, Cancel);
+                counted.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK, $"the one token works on every replica ({replica.Port})");
+            }
             (await ScalarAsync<long>(database, "SELECT count(*) FROM requests WHERE user_id = $1", ada.Id)).ShouldBeGreaterThan(0L,
                 "the ledger charges the signed-in person");
 
@@ -94,7 +124,7 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
             File.Exists(home.Home.GatewayCredentialFile).ShouldBeFalse();
             foreach (var replica in replicas)
             {
-                using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{replica.Port}") };
+                using var client = PinnedClient($"https://127.0.0.1:{replica.Port}", fingerprint);
                 var refused = await Eventually.WaitAsync(async () =>
                     {
                         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")
@@ -118,6 +148,18 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
         await using var command = database.CreateCommand("SELECT user_code FROM device_codes WHERE approved_by IS NULL AND surface = 'switchboard_cli'");
         return await command.ExecuteScalarAsync(Cancel) as string;
     }
+
+    /// <summary>A client that trusts the gateway's leaf with <paramref name="fingerprint"/> and nothing else unvouched, as a pinned client does.</summary>
+    private static HttpClient PinnedClient(string baseUrl, string fingerprint)
+    {
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            errors == System.Net.Security.SslPolicyErrors.None || (certificate is not null && CertificateFingerprint.Of(certificate) == fingerprint);
+        return new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
+    }
+
+    [GeneratedRegex("SHA-256 fingerprint ([0-9A-F:]{95})")]
+    private static partial Regex LoggedFingerprint();
 
     [GeneratedRegex(@"POST /v1/messages model=\S+ .* -> anthropic:\S+ .* 200 in ")]
     private static partial Regex RoutedMessage();

@@ -16,13 +16,17 @@ public sealed partial class PublishedServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output = new();
     private Process _process = null!;
 
-    private PublishedServer(ProcessStartInfo start, TempHome home, int port)
+    private PublishedServer(ProcessStartInfo start, TempHome home, int port, bool https)
     {
         _start = start;
         Home = home;
         Port = port;
-        Address = new Uri($"http://127.0.0.1:{port}");
-        Client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+        Address = new Uri($"{(https ? "https" : "http")}://127.0.0.1:{port}");
+        // A replica serving https (team.tls) is reached as the load balancer's health check reaches it: whatever its
+        // certificate. Tests of what a client trusts make clients of their own.
+        var handler = new SocketsHttpHandler();
+        if (https) handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        Client = new HttpClient(handler) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public TempHome Home { get; }
@@ -45,11 +49,11 @@ public sealed partial class PublishedServer : IAsyncDisposable
     /// difference from this process's (a null value removes a variable): for a test about what the server reads from its
     /// environment, which must not set variables for the whole test process.
     /// </summary>
-    public static Task<PublishedServer> StartBuiltAsync(string configJson, IReadOnlyDictionary<string, string?> environment) =>
-        StartAsync(CliRunner.Executable, configJson, new Dictionary<string, string?>(environment) { ["DOTNET_ROOT"] = CliRunner.DotnetRoot }, []);
+    public static Task<PublishedServer> StartBuiltAsync(string configJson, IReadOnlyDictionary<string, string?> environment, bool https = false) =>
+        StartAsync(CliRunner.Executable, configJson, new Dictionary<string, string?>(environment) { ["DOTNET_ROOT"] = CliRunner.DotnetRoot }, [], https);
 
     private static async Task<PublishedServer> StartAsync(string executable, string configJson, IReadOnlyDictionary<string, string?>? environment,
-        string[] extraArgs)
+        string[] extraArgs, bool https = false)
     {
         var home = new TempHome();
         home.WriteConfig(configJson);
@@ -65,7 +69,7 @@ public sealed partial class PublishedServer : IAsyncDisposable
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
             if (value is null) info.Environment.Remove(key);
             else info.Environment[key] = value;
-        var server = new PublishedServer(info, home, port);
+        var server = new PublishedServer(info, home, port, https);
         await server.LaunchAsync();
         return server;
     }

@@ -19,12 +19,13 @@ internal sealed class ReplicasBehindHaproxy : IAsyncDisposable
     public HaproxyServer Haproxy { get; }
     public string BaseUrl => Haproxy.BaseUrl;
 
-    public static async Task<ReplicasBehindHaproxy> StartAsync(string config, int count = 3)
+    /// <summary><paramref name="tls"/>: the config serves https (<c>team.tls</c>), which HAProxy passes through.</summary>
+    public static async Task<ReplicasBehindHaproxy> StartAsync(string config, int count = 3, bool tls = false)
     {
-        var replicas = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => PublishedServer.StartBuiltAsync(config, new Dictionary<string, string?>())));
+        var replicas = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => PublishedServer.StartBuiltAsync(config, new Dictionary<string, string?>(), tls)));
         try
         {
-            var haproxy = await HaproxyServer.StartAsync([.. replicas.Select(replica => replica.Port)]);
+            var haproxy = await HaproxyServer.StartAsync(tls, [.. replicas.Select(replica => replica.Port)]);
             await haproxy.WaitForBackendsAsync("UP");
             return new ReplicasBehindHaproxy(replicas, haproxy);
         }
@@ -36,12 +37,12 @@ internal sealed class ReplicasBehindHaproxy : IAsyncDisposable
     }
 
     /// <summary>The team config with one Anthropic provider at <paramref name="upstream"/> holding the gateway's own key.</summary>
-    public static string AnthropicConfig(string upstream, string gatewayKey, string connection, string redis, string extraTopLevel = "") => $$"""
+    public static string AnthropicConfig(string upstream, string gatewayKey, string connection, string redis, string extraTopLevel = "", string extraTeam = "") => $$"""
         {
           {{extraTopLevel}}
           "defaultProvider": "anthropic",
           "providers": { "anthropic": { "type": "anthropic", "baseUrl": "{{upstream}}", "apiKey": "{{gatewayKey}}" } },
-          "team": { "postgres": "{{connection}}", "redis": "{{redis}}", "publicUrl": "https://switchboard.example.com" }
+          "team": { "postgres": "{{connection}}", "redis": "{{redis}}", "publicUrl": "https://switchboard.example.com" {{extraTeam}} }
         }
         """;
 

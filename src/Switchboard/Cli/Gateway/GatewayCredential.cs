@@ -13,6 +13,12 @@ namespace Switchboard.Cli.Gateway;
 internal sealed record GatewayCredential(
     string Url, string AccessToken, string? RefreshToken, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt, string? Email)
 {
+    /// <summary>The SHA-256 fingerprint of the gateway's certificate the person confirmed, when no authority here vouches for it.</summary>
+    public string? PinnedFingerprint { get; init; }
+
+    /// <summary>That certificate (PEM), which Claude Code is told to trust for the gateway.</summary>
+    public string? PinnedCertificate { get; init; }
+
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>Whether the access token is past half its life: then it is renewed before Claude Code gets it.</summary>

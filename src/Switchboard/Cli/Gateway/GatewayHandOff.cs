@@ -28,6 +28,9 @@ internal static class GatewayHandOff
         info.Environment["CLAUDE_CODE_USE_GATEWAY"] = "1";
         info.Environment["ANTHROPIC_BASE_URL"] = credential.Url;
         info.Environment["ANTHROPIC_AUTH_TOKEN"] = credential.AccessToken;
+        // The client checks the gateway's certificate against what Node trusts; a pinned self-signed one is added to it.
+        if (credential.PinnedCertificate is { } pinned)
+            info.Environment["NODE_EXTRA_CA_CERTS"] = GatewayTrust.WriteTrustFile(home, pinned, Environment.GetEnvironmentVariable("NODE_EXTRA_CA_CERTS"));
         if (headless) info.RedirectStandardInput = HeadlessEnvironment.ShouldCloseStdin;
         Console.CancelKeyPress += (_, e) => e.Cancel = true;
         using var process = Process.Start(info)!;
@@ -50,13 +53,16 @@ internal static class GatewayHandOff
         if (!credential.WantsRefresh(now)) return credential;
         if (credential.RefreshToken is not { } refresh)
             return now < credential.ExpiresAt ? credential : SignInAgain(console, credential);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var http = GatewayTrust.Client(credential.PinnedFingerprint, TimeSpan.FromSeconds(30));
         var client = new GatewaySignInClient(http, new Uri(credential.Url), TimeProvider.System);
         try
         {
             var renewed = await client.RefreshAsync(await client.DiscoverAsync(CancellationToken.None), refresh, CancellationToken.None);
             if (renewed is null) return SignInAgain(console, credential);
-            renewed = renewed with { Email = renewed.Email ?? credential.Email };
+            renewed = renewed with
+            {
+                Email = renewed.Email ?? credential.Email, PinnedFingerprint = credential.PinnedFingerprint, PinnedCertificate = credential.PinnedCertificate,
+            };
             renewed.Save(home);
             return renewed;
         }

@@ -17,9 +17,12 @@ public sealed class HaproxyServer : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private HaproxyServer(IReadOnlyList<int> backendPorts)
+    private readonly bool _tls;
+
+    private HaproxyServer(IReadOnlyList<int> backendPorts, bool tls)
     {
         BackendPorts = backendPorts;
+        _tls = tls;
         Directory.CreateDirectory(_folder);
         File.WriteAllText(ConfigPath, Config());
         var info = new ProcessStartInfo(Binary()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -33,7 +36,7 @@ public sealed class HaproxyServer : IAsyncDisposable
 
     public int Port { get; } = TestPorts.Free();
 
-    public string BaseUrl => $"http://127.0.0.1:{Port}";
+    public string BaseUrl => $"{(_tls ? "https" : "http")}://127.0.0.1:{Port}";
 
     public IReadOnlyList<int> BackendPorts { get; }
 
@@ -44,9 +47,15 @@ public sealed class HaproxyServer : IAsyncDisposable
     private string AdminSocket => Path.Combine(_folder, "admin.sock");
 
     /// <summary>Starts HAProxy in front of <paramref name="backendPorts"/>; returns once its admin socket answers.</summary>
-    public static async Task<HaproxyServer> StartAsync(params int[] backendPorts)
+    public static Task<HaproxyServer> StartAsync(params int[] backendPorts) => StartAsync(tls: false, backendPorts);
+
+    /// <summary>
+    /// <paramref name="tls"/>: the backends serve https and HAProxy passes TLS through (TCP mode, health checks over
+    /// TLS), so a client sees the replicas' own certificate, as Claude Code's pin requires.
+    /// </summary>
+    public static async Task<HaproxyServer> StartAsync(bool tls, params int[] backendPorts)
     {
-        var haproxy = new HaproxyServer(backendPorts);
+        var haproxy = new HaproxyServer(backendPorts, tls);
         try
         {
             await Eventually.WaitAsync(async () => haproxy._process.HasExited ? "exited" : await haproxy.TryAdminAsync("show info"),
@@ -102,7 +111,7 @@ public sealed class HaproxyServer : IAsyncDisposable
               stats socket {AdminSocket} mode 600 level admin
               maxconn 512
             defaults
-              mode http
+              mode {(_tls ? "tcp" : "http")}
               timeout connect 2s
               timeout client 120s
               timeout server 120s
@@ -117,7 +126,7 @@ public sealed class HaproxyServer : IAsyncDisposable
             """);
         config.Append('\n');
         for (var i = 0; i < BackendPorts.Count; i++)
-            config.Append(CultureInfo.InvariantCulture, $"  server b{i} 127.0.0.1:{BackendPorts[i]} check\n");
+            config.Append(CultureInfo.InvariantCulture, $"  server b{i} 127.0.0.1:{BackendPorts[i]} check{(_tls ? " check-ssl verify none" : "")}\n");
         return config.ToString();
     }
 

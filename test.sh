@@ -33,6 +33,10 @@ fi
 (cd tests/e2e && npm ci --no-audit --no-fund --no-update-notifier --loglevel=error)
 
 dotnet build Switchboard.sln -c Release --nologo -v quiet
+# The native sign-in test writes this machine's Claude Code policy for its loopback gateway and removes it after; a
+# run killed in between would leave it to steer every later Claude Code here, so a leftover of that test goes first.
+policy=/etc/claude-code/managed-settings.json
+if [ -f "$policy" ] && grep -q '"forceLoginGatewayUrl": "https://127.0.0.1:' "$policy"; then rm -f "$policy"; fi
 artifacts=tests/Switchboard.Tests/bin/Release/net10.0/artifacts
 rm -f "$artifacts/reliability.tsv"
 log=$(mktemp)

@@ -33,11 +33,18 @@ public sealed record TargetProfile
     /// <summary>Whether <c>output_config.format</c> (a JSON schema the reply must follow) is enforced.</summary>
     public bool HonorsStructuredOutputs { get; init; }
 
+    /// <summary>
+    /// Whether the upstream runs auto mode's safety check on the request (its top-level <c>safeguards</c>), answering
+    /// with <c>safeguard_results</c>: the Anthropic API does; a model elsewhere would ignore the field, so the check
+    /// would silently not happen.
+    /// </summary>
+    public bool RunsSafeguards { get; init; }
+
     /// <summary>Anthropic itself, or its Messages body through another door: everything goes up, signatures are checked.</summary>
     public static TargetProfile ForAnthropic(string provider, string model) => new()
     {
         Provider = provider, Model = model, Wire = TargetWire.Anthropic, ToolIds = ToolIdRule.Anthropic,
-        VerifiesThinkingSignatures = true, HonorsStructuredOutputs = true,
+        VerifiesThinkingSignatures = true, HonorsStructuredOutputs = true, RunsSafeguards = true,
     };
 
     /// <summary>A translating provider: its mapper decides what reaches the wire; ids, images and pairing are repaired here.</summary>

@@ -123,6 +123,9 @@ public sealed class GatewayNativeLoginTmuxTests : IDisposable
 
             using var body = System.Text.Json.JsonDocument.Parse(turn!.BodyText);
             body.RootElement.GetProperty("max_tokens").GetInt32().ShouldBe(4321, "the group's managed settings (env CLAUDE_CODE_MAX_OUTPUT_TOKENS) reached the client");
+            // Auto mode (the default) asks the upstream for its safety check; Anthropic runs it, so it passes through.
+            body.RootElement.GetProperty("safeguards").GetArrayLength().ShouldBeGreaterThan(0);
+            turn.Header("anthropic-beta")!.ShouldContain("dangerous-tool-use-");
             turn.Header("x-api-key").ShouldBe("gateway-own-key");
             turn.Header("authorization").ShouldBeNull("the gateway's bearer never goes upstream");
             (await TeamPostgres.ScalarAsync<long>(database, "SELECT count(*) FROM requests WHERE user_id = $1", ada.Id)).ShouldBeGreaterThan(0L,

@@ -22,7 +22,8 @@ internal sealed class BedrockProvider(string name, ProviderConfig config, Upstre
 
     public TargetProfile Profile(string model) => _fidelity
         // InvokeModel takes the Anthropic body, but not the system turns of Anthropic's newer betas.
-        ? TargetProfile.ForAnthropic(name, model) with { AcceptsMidConversationSystem = false }
+        // Nor auto mode's safeguards, which the Anthropic API runs and Bedrock does not.
+        ? TargetProfile.ForAnthropic(name, model) with { AcceptsMidConversationSystem = false, RunsSafeguards = false }
         : TargetProfile.ForTranslation(name, model) with { ToolIds = ToolIdRule.Anthropic };
 
     public async Task<ProviderReply> SendMessagesAsync(ProviderCall call, CancellationToken cancellationToken)

@@ -16,13 +16,18 @@ public static class RecordedClaudeCode
         return (request, headers);
     }
 
-    /// <summary>The recording as an HTTP request to Switchboard, with the headers Claude Code sent.</summary>
-    public static HttpRequestMessage HttpRequest(string name, string path = "/v1/messages")
+    /// <summary>
+    /// The recording as an HTTP request to Switchboard, with the headers Claude Code sent. <paramref name="asRetried"/>:
+    /// as Claude Code sends it again after a target refused auto mode's <c>safeguards</c> (without them).
+    /// </summary>
+    public static HttpRequestMessage HttpRequest(string name, string path = "/v1/messages", bool asRetried = false)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "requests", name + ".json")));
+        var body = System.Text.Json.Nodes.JsonNode.Parse(document.RootElement.GetProperty("body").GetRawText())!.AsObject();
+        if (asRetried) body.Remove("safeguards");
         var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
-            Content = Infrastructure.AnthropicWire.Json(document.RootElement.GetProperty("body").GetRawText()),
+            Content = Infrastructure.AnthropicWire.Json(body.ToJsonString()),
         };
         foreach (var header in document.RootElement.GetProperty("headers").EnumerateObject())
             request.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());

@@ -72,7 +72,8 @@ public sealed class RoutingAcrossProvidersTests : IAsyncLifetime
     [InlineData("plan-mode", "via bedrock")]
     public async Task EachDuty_LandsOnItsProviderType_AndComesBackAsAnthropicEvents(string recording, string answer)
     {
-        using var request = RecordedClaudeCode.HttpRequest(recording);
+        // Auto mode's safeguards go to Anthropic only; elsewhere Claude Code has sent the turn again without them.
+        using var request = RecordedClaudeCode.HttpRequest(recording, asRetried: answer != "via anthropic");
         request.Headers.TryAddWithoutValidation("x-api-key", "sk-ant-api03-client");
 
         using var response = await _switchboard.Client.SendAsync(request, Cancel);

@@ -72,9 +72,11 @@ public sealed partial class ModelPickerTmuxTests : IDisposable
         await tmux.TypeAsync("Say hello.");
         await tmux.SendKeysAsync("Enter");
         await tmux.WaitForTextAsync("E2E-PICKED qwen3:8b");
-        // Auto mode (the default) asked for the upstream's safety check; Ollama cannot run it, so the first try was a
-        // 400 naming safeguards, and Claude Code asked again without them (running the check itself): the answer above.
-        switchboard.Logs.All.ShouldContain("400 invalid_request_error: safeguards: qwen3:8b in ollama-local does not run auto mode's safeguards check");
+        // When auto mode (the default) asks for the upstream's safety check, Ollama cannot run it: that try is a 400
+        // naming safeguards, and Claude Code asks again without them (running the check itself), as the answer shows.
+        var log = switchboard.Logs.All;
+        var refused = log.IndexOf("400 invalid_request_error: safeguards: qwen3:8b in ollama-local", StringComparison.Ordinal);
+        if (refused >= 0) log.IndexOf("-> ollama-local:qwen3:8b fallbacks=none tokens=- 200", refused, StringComparison.Ordinal).ShouldBeGreaterThan(refused);
 
         // The turn (and the session title Claude Code asks the same model for) went to qwen3:8b, none to Anthropic.
         var turns = ollama.ChatRequests.Where(chat => chat.ToJsonString().Contains("Say hello.")).ToList();

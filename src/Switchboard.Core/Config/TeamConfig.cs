@@ -23,6 +23,14 @@ public sealed record TeamConfig(
     /// <summary>The URL developers reach the gateway at (the load balancer's), for sign-in links and Claude Code's settings.</summary>
     public string? PublicUrl { get; init; }
 
+    /// <summary>
+    /// The request tag a developer's Claude Code names its billing group under (gateway protocol, "Billing group";
+    /// <c>admin.billing_group_tag</c> in Anthropic's gateway). Set, access tokens carry the <c>billing_group_tag</c>
+    /// claim, the client puts its <c>attributionProject</c> under that key in <c>tags</c>, the request is charged to
+    /// that group when the caller is in it, and <c>tags</c> with their beta never reach an upstream.
+    /// </summary>
+    public string? BillingGroupTag { get; init; }
+
     /// <summary>How the gateway serves https (required to bind beyond loopback); see <see cref="TeamTlsConfig"/>.</summary>
     public TeamTlsConfig? Tls { get; init; }
 

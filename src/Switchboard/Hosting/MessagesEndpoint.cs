@@ -27,6 +27,25 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
     public Task HandleMessagesAsync(HttpContext context) => HandleAsync(context, countTokens: false);
     public Task HandleCountTokensAsync(HttpContext context) => HandleAsync(context, countTokens: true);
 
+    /// <summary>The request and headers without the billing-group tag and its beta; the group it names, if the caller's, is charged.</summary>
+    private static (MessagesRequest, List<KeyValuePair<string, string>>) TakeOutBillingGroup(HttpContext context, MessagesRequest request,
+        List<KeyValuePair<string, string>> headers, string tag, TeamPrincipal caller)
+    {
+        var (stripped, group) = BillingGroupTag.TakeOut(request, tag, caller.GroupNames);
+        if (group is not null && UsageCapture.Of(context) is { } usage) usage.BillingGroupId = caller.GroupIds[IndexOf(caller.GroupNames, group)];
+        var kept = new List<KeyValuePair<string, string>>(headers.Count);
+        foreach (var header in headers)
+            if (!header.Key.Equals("anthropic-beta", StringComparison.OrdinalIgnoreCase)) kept.Add(header);
+            else if (BillingGroupTag.WithoutBeta(header.Value) is { } rest) kept.Add(KeyValuePair.Create(header.Key, rest));
+        return (stripped, kept);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++) if (names[i] == name) return i;
+        return -1;
+    }
+
     private async Task HandleAsync(HttpContext context, bool countTokens)
     {
         var started = Stopwatch.GetTimestamp();
@@ -40,6 +59,7 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             RefuseEncodedBody(context.Request);
             var body = await ReadBodyAsync(context);
             var request = RequestParser.Parse(body.Span);
+            var parsed = request;
             var invalid = RequestValidator.Validate(request, requireMaxTokens: !countTokens);
             if (invalid is not null) throw new AnthropicErrorException(invalid);
             var model = request.Model!;
@@ -48,6 +68,8 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             var clientHeaders = ClientAuth.ForwardableHeaders(context, ClientKey.Of(snapshot.Config).Value);
             // Team mode: the caller's groups may route elsewhere and allow only some targets; no team, no work.
             var caller = groupPolicies is null ? null : TeamCaller.Of(context);
+            if (caller is not null && snapshot.Config.Team?.BillingGroupTag is { } billingTag)
+                (request, clientHeaders) = TakeOutBillingGroup(context, request, clientHeaders, billingTag, caller);
             var policy = caller is null ? null : await groupPolicies!.ForAsync(caller, snapshot, context.RequestAborted);
             var decision = Router.Decide(request, clientHeaders, policy?.Config ?? snapshot.Config, PinnedTarget(context));
             if (policy is not null) decision = groupPolicies!.Restrict(policy, decision, caller!);
@@ -60,7 +82,8 @@ internal sealed class MessagesEndpoint(ConfigStore configStore, ReplyWriter repl
             var call = new ProviderCall
             {
                 Request = request,
-                OriginalRequest = decision.Asked,
+                // What the client's bytes say: any edit since (routing's, the billing tag taken out) rewrites them.
+                OriginalRequest = parsed,
                 OriginalBody = body,
                 QueryString = context.Request.QueryString.Value ?? "",
                 ClientHeaders = clientHeaders,

@@ -29,6 +29,9 @@ internal sealed class UsageCapture(TimeProvider time, long started, DateTimeOffs
     public string? Rule { get; set; }
     public int Fallbacks { get; set; }
 
+    /// <summary>Team mode: the group the request named as its billing group (one of the caller's), charged instead of the first.</summary>
+    public Guid? BillingGroupId { get; set; }
+
     public static UsageCapture? Of(HttpContext context) => context.Features.Get<UsageCapture>();
 
     /// <summary>The endpoint's one call: what was asked for and where it goes.</summary>
@@ -100,7 +103,7 @@ internal sealed class UsageCapture(TimeProvider time, long started, DateTimeOffs
             Streamed = _streamed,
             UserId = caller?.UserId,
             KeyId = caller?.KeyId,
-            GroupId = caller is { GroupIds.Count: > 0 } ? caller.GroupIds[0] : null,
+            GroupId = BillingGroupId ?? (caller is { GroupIds.Count: > 0 } ? caller.GroupIds[0] : null),
         };
     }
 

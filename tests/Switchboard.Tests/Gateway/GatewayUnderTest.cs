@@ -26,7 +26,8 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
     public required FakeTimeProvider Time { get; init; }
 
     public static async Task<GatewayUnderTest> StartAsync(PostgresServer postgres, RedisServer redis, int keyCacheSeconds = 30,
-        int accessTokenMinutes = 60, int signInAttemptsPerMinute = 1000, string extraTopLevel = "", string providerExtra = "")
+        int accessTokenMinutes = 60, int signInAttemptsPerMinute = 1000, string extraTopLevel = "", string providerExtra = "",
+        string teamExtra = "")
     {
         var upstream = await ScriptedUpstream.StartAsync((context, _) => WriteJsonAsync(context, TextMessage("claude-sonnet-4-5", "hello")));
         var connection = await postgres.CreateDatabaseAsync();
@@ -42,7 +43,7 @@ internal sealed class GatewayUnderTest : IAsyncDisposable
               "team": {
                 "postgres": "{{connection}}", "redis": "{{redis.Url}}", "publicUrl": "https://switchboard.example.com",
                 "keyCacheSeconds": {{keyCacheSeconds}}, "accessTokenMinutes": {{accessTokenMinutes}},
-                "signInAttemptsPerMinute": {{signInAttemptsPerMinute}}
+                "signInAttemptsPerMinute": {{signInAttemptsPerMinute}} {{teamExtra}}
               }
             }
             """;

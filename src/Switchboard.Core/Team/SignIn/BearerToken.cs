@@ -24,7 +24,7 @@ internal static class BearerToken
     public const string Audience = "switchboard-gateway";
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
-    public static string Sign(SigningKeyRing keys, BearerClaims claims, DateTimeOffset now)
+    public static string Sign(SigningKeyRing keys, BearerClaims claims, DateTimeOffset now, string? billingGroupTag = null)
     {
         var (keyId, key) = keys.Signer;
         var buffer = new ArrayBufferWriter<byte>(512);
@@ -49,6 +49,8 @@ internal static class BearerToken
             json.WriteStartArray("groups");
             foreach (var group in claims.Groups) json.WriteStringValue(group);
             json.WriteEndArray();
+            // Read by the client unverified: it then tags each request with the developer's billing group.
+            if (billingGroupTag is not null) json.WriteString("billing_group_tag", billingGroupTag);
             json.WriteNumber("iat", now.ToUnixTimeSeconds());
             json.WriteNumber("exp", claims.ExpiresAt.ToUnixTimeSeconds());
             json.WriteString("jti", Guid.CreateVersion7().ToString("N"));

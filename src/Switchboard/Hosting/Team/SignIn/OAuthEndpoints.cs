@@ -158,7 +158,8 @@ internal sealed partial class OAuthEndpoints(TeamServices team, TeamConfig confi
         var session = await StoredSession.FindAsync(team.Database, sessionId, context.RequestAborted)
             ?? throw new TeamStoreException($"Session {sessionId} vanished while it was being issued.");
         var expires = now + AccessLifetime;
-        var token = BearerToken.Sign(team.SigningKeys, new BearerClaims(session.UserId, sessionId, session.Email, session.GroupNames, expires), now);
+        var token = BearerToken.Sign(team.SigningKeys, new BearerClaims(session.UserId, sessionId, session.Email, session.GroupNames, expires), now,
+            config.BillingGroupTag);
         await OAuthReplies.JsonAsync(context, StatusCodes.Status200OK, json =>
         {
             json.WriteString("access_token", token);

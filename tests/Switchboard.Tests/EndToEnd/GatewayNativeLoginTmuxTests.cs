@@ -37,13 +37,6 @@ public sealed class GatewayNativeLoginTmuxTests : IDisposable
 
     private static bool IsTheTurn(RecordedRequest request) => request.Path == "/v1/messages" && request.BodyText.Contains("Say hello.", StringComparison.Ordinal);
 
-    private static HttpClient PinnedClient(string baseUrl, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
-    {
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetRawCertData().AsSpan().SequenceEqual(certificate.RawData);
-        return new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
-    }
-
     [Fact]
     public async Task Login_InTheClient_SignsInThroughTheGateway_AndTheGroupsManagedSettingsShapeItsRequests()
     {
@@ -98,7 +91,7 @@ public sealed class GatewayNativeLoginTmuxTests : IDisposable
             var userCode = System.Text.RegularExpressions.Regex.Match(signIn, @"Code:\s+([A-Z]{4}-[A-Z]{4})").Groups[1].Value;
             userCode.Length.ShouldBe(9, signIn);
             signIn.ShouldContain($"{gateway.BaseUrl}/device");
-            using (var browser = PinnedClient(gateway.BaseUrl, certificate))
+            using (var browser = PinnedHttp.Client(gateway.BaseUrl, CertificateFingerprint.Of(certificate)))
             {
                 var (approved, page) = await new SignInClient(browser).DecideAsync(userCode.Replace("-", ""), GatewaySignInTests.Email, GatewaySignInTests.Password);
                 approved.ShouldBe(System.Net.HttpStatusCode.OK, page);

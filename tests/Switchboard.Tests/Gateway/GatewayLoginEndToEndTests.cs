@@ -75,7 +75,7 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
                 () => PendingCodeAsync(database), code => code is not null || login.IsCompleted, _ => "switchboard login to ask for a code",
                 TimeSpan.FromSeconds(30));
             userCode.ShouldNotBeNull((login.IsCompleted ? (await login).ToString() : ""));
-            using (var browser = PinnedClient(haproxy.BaseUrl, fingerprint))
+            using (var browser = PinnedHttp.Client(haproxy.BaseUrl, fingerprint))
             {
                 var (approved, page) = await new SignInClient(browser).DecideAsync(userCode, GatewaySignInTests.Email, GatewaySignInTests.Password);
                 approved.ShouldBe(System.Net.HttpStatusCode.OK, page);
@@ -106,7 +106,7 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
             replicas.Sum(replica => RoutedMessage().Matches(replica.Log).Count).ShouldBeGreaterThan(1, "the tool loop's turns were routed");
             foreach (var replica in replicas)
             {
-                using var client = PinnedClient($"https://127.0.0.1:{replica.Port}", fingerprint);
+                using var client = PinnedHttp.Client($"https://127.0.0.1:{replica.Port}", fingerprint);
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages/count_tokens")
                 {
                     Content = AnthropicWire.Json(AnthropicWire.Request(stream: false)),
@@ -124,7 +124,7 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
             File.Exists(home.Home.GatewayCredentialFile).ShouldBeFalse();
             foreach (var replica in replicas)
             {
-                using var client = PinnedClient($"https://127.0.0.1:{replica.Port}", fingerprint);
+                using var client = PinnedHttp.Client($"https://127.0.0.1:{replica.Port}", fingerprint);
                 var refused = await Eventually.WaitAsync(async () =>
                     {
                         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")
@@ -147,15 +147,6 @@ public sealed partial class GatewayLoginEndToEndTests(PostgresServer postgres, R
     {
         await using var command = database.CreateCommand("SELECT user_code FROM device_codes WHERE approved_by IS NULL AND surface = 'switchboard_cli'");
         return await command.ExecuteScalarAsync(Cancel) as string;
-    }
-
-    /// <summary>A client that trusts the gateway's leaf with <paramref name="fingerprint"/> and nothing else unvouched, as a pinned client does.</summary>
-    private static HttpClient PinnedClient(string baseUrl, string fingerprint)
-    {
-        var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-            errors == System.Net.Security.SslPolicyErrors.None || (certificate is not null && CertificateFingerprint.Of(certificate) == fingerprint);
-        return new HttpClient(handler) { BaseAddress = new Uri(baseUrl) };
     }
 
     [GeneratedRegex("SHA-256 fingerprint ([0-9A-F:]{95})")]
